@@ -1,0 +1,93 @@
+// Everything the lab observes or does is one of these events. Live runs, the
+// CLI printer, recordings and the renderer's reducer all consume this union.
+// Imported type-only by the renderer: keep it free of runtime dependencies.
+
+import type { HostFacts } from './host/facts';
+import type { OomKillReport } from './kernel/report';
+
+export type TargetKind = 'cgroup-v1' | 'cgroup-v2' | 'docker' | 'pod';
+export type Locale = 'en' | 'zh-CN';
+export type Localized = Partial<Record<Locale, string>> & { en: string };
+
+/** Milliseconds since the run started, on the host's clock. */
+export type RunTime = number;
+
+export interface MemorySample {
+  /** Which cgroup: the target's id ("target") or a named sub-group. */
+  cgroup: string;
+  usageBytes: number;
+  /** null = unlimited ("max" / the v1 huge default). */
+  limitBytes: number | null;
+  /** v1 memory.failcnt; v2 memory.events "max". */
+  failcnt: number;
+  /** v1 max_usage_in_bytes; v2 memory.peak; null when absent. */
+  peakBytes: number | null;
+  /** v1 cache / v2 file. */
+  cacheBytes: number;
+  /** v1 rss / v2 anon. */
+  rssBytes: number;
+  inactiveFileBytes: number;
+  /** cAdvisor's working set: usage - inactive_file, not below 0. */
+  workingSetBytes: number;
+  /** v1 oom_control oom_kill / v2 memory.events oom_kill; null when the kernel has no counter. */
+  oomKills: number | null;
+  /** v2 memory.events oom (times the OOM killer was invoked). */
+  ooms: number | null;
+  /** v1 oom_control under_oom; null on v2. */
+  underOom: boolean | null;
+  /** v2 memory.events high (times memory.high throttled). */
+  highEvents: number | null;
+  /** v2 memory.pressure "some avg10" / "full avg10", when present. */
+  pressure: { someAvg10: number; fullAvg10: number } | null;
+}
+
+export interface ProcessRow {
+  pid: number;
+  comm: string;
+  rssKb: number;
+  oomScore: number;
+  oomScoreAdj: number;
+  /** The workload this pid belongs to, when known. */
+  workload: string | null;
+}
+
+export type LabEventBody =
+  | {
+      kind: 'run-start';
+      runId: string;
+      scenario: { id: string; title: Localized; file: string | null };
+      host: HostFacts;
+      target: { kind: TargetKind; path: string | null; limitBytes: number | null; swapPinned: boolean };
+      /** Wall-clock ISO time at t = 0. */
+      startedAt: string;
+      appVersion: string;
+    }
+  | { kind: 'run-end'; outcome: 'passed' | 'failed' | 'error' | 'aborted'; reason: string | null }
+  | { kind: 'step-start'; index: number; title: Localized; narration: Localized }
+  | { kind: 'step-end'; index: number; outcome: 'ok' | 'failed' | 'timeout' | 'error'; message: string | null }
+  /** Something the lab did (created a cgroup, wrote a knob), for the timeline. */
+  | { kind: 'action'; step: number | null; text: string }
+  | ({ kind: 'sample' } & MemorySample)
+  | { kind: 'processes'; cgroup: string; processes: ProcessRow[] }
+  | { kind: 'kernel-line'; raw: string }
+  | { kind: 'oom-kill'; report: OomKillReport; workload: string | null }
+  | { kind: 'workload-start'; workload: string; pid: number; argv: string[]; cgroup: string; verifiedMember: boolean; note: string | null }
+  | { kind: 'workload-output'; workload: string; fd: 'stdout' | 'stderr'; line: string }
+  | { kind: 'workload-exit'; workload: string; pid: number; code: number | null; signal: string | null; oomKilled: boolean }
+  | { kind: 'expectation'; step: number; text: string; passed: boolean; observed: string }
+  | {
+      kind: 'status';
+      subject: 'container' | 'pod';
+      name: string;
+      phase: string;
+      reason: string | null;
+      exitCode: number | null;
+      restartCount: number | null;
+      oomKilled: boolean;
+    }
+  | { kind: 'warning'; message: string }
+  | { kind: 'error'; message: string };
+
+export type LabEvent = LabEventBody & { t: RunTime };
+export type LabEventKind = LabEvent['kind'];
+export type EventOf<K extends LabEventKind> = Extract<LabEvent, { kind: K }>;
