@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: pure unit tests run in parallel; integration tests drive real
-// sshd, cgroups and OOM kills on this machine, so they run one file at a time.
+// Projects: pure unit tests run in parallel; integration tests drive real
+// sshd, cgroups and OOM kills on this machine, so they (and e2e) run one file at a time.
 export default defineConfig({
   test: {
     projects: [
@@ -20,6 +20,17 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // The built renderer in Debian's Chromium against the real engine (one file at a time).
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
         },
       },
     ],

@@ -73,7 +73,8 @@ export type LabEventBody =
   | { kind: 'oom-kill'; report: OomKillReport; workload: string | null }
   | { kind: 'workload-start'; workload: string; pid: number; argv: string[]; cgroup: string; verifiedMember: boolean; note: string | null }
   | { kind: 'workload-output'; workload: string; fd: 'stdout' | 'stderr'; line: string }
-  | { kind: 'workload-exit'; workload: string; pid: number; code: number | null; signal: string | null; oomKilled: boolean }
+  /** oomKilled: the workload's cgroup counted an OOM kill (its pid or a child such as a stress worker); timeCapHit: its hard time cap killed it; stopped: the engine stopped it. */
+  | { kind: 'workload-exit'; workload: string; pid: number; code: number | null; signal: string | null; oomKilled: boolean; timeCapHit?: boolean; stopped?: boolean }
   | { kind: 'expectation'; step: number; text: string; passed: boolean; observed: string }
   | {
       kind: 'status';

@@ -1,6 +1,12 @@
 // What the probe learns about a host. `oomlab probe --json` prints this object,
 // recordings carry it in their header, and targets/workloads decide from it.
 
+/**
+ * Where the memory controller lives: 'v1' a v1 memory hierarchy (even when
+ * systemd also mounts an empty cgroup2 at /sys/fs/cgroup/unified); 'v2' the
+ * unified hierarchy at /sys/fs/cgroup; 'hybrid' v1 hierarchies for other
+ * controllers but memory bound to a cgroup2 mount.
+ */
 export type CgroupMode = 'v1' | 'v2' | 'hybrid';
 
 export interface HostFacts {
@@ -32,4 +38,23 @@ export interface HostFacts {
   sudo: boolean;
   /** Things missing and why they matter, in plain words. */
   problems: string[];
+
+  // Added by the full probe (host/probe.ts); optional so older recordings still type-check.
+  /** Remote login user name. */
+  user?: string;
+  /** A cgroup2 mount next to v1 hierarchies (systemd's /sys/fs/cgroup/unified), when there is one. */
+  unifiedMount?: string | null;
+  /** v2 (or hybrid with memory on cgroup2): controllers available / enabled for children at memoryMount. */
+  v2Controllers?: string[];
+  v2SubtreeControl?: string[];
+  /** The memory cgroup the login shell sits in ("/" at the root). */
+  selfMemoryCgroup?: string | null;
+  /** tool name -> absolute path, for tools present. */
+  toolPaths?: Record<string, string>;
+  /** Docker daemon version when `docker info` answered, else null. */
+  dockerDaemon?: string | null;
+  /** How to run kubectl: "kubectl", "k3s kubectl", or null. */
+  kubectl?: 'kubectl' | 'k3s kubectl' | null;
+  /** kernel.dmesg_restrict (1: only privileged users read the kernel log). */
+  dmesgRestrict?: number | null;
 }

@@ -14,6 +14,11 @@ export interface OomTask {
   swapentsPages: number | null;
   oomScoreAdj: number;
   name: string;
+  /** Older tables print page-table pages instead of pgtables_bytes (3.x-4.14). */
+  nrPtes?: number | null;
+  nrPmds?: number | null;
+  /** 2.6.32-era tables print the legacy oom_adj (-17..15); oomScoreAdj is then its scaled value. */
+  oomAdj?: number | null;
 }
 
 export interface OomTime {
@@ -33,7 +38,7 @@ export interface OomKillReport {
   global: boolean;
   /** "CONSTRAINT_MEMCG", "CONSTRAINT_NONE", ... when printed. */
   constraint: string | null;
-  /** The cgroup whose limit was hit, or "global". */
+  /** The cgroup whose limit was hit, "global", or "unknown" when the surviving lines do not say (header rate-limited or cut). */
   memcg: string;
   /** The victim's own cgroup, when printed. */
   taskMemcg: string | null;
@@ -60,4 +65,25 @@ export interface OomKillReport {
   time: OomTime;
   /** The raw lines this report was built from, prefixes stripped. */
   lines: string[];
+  /** 1-based line of the input where the kill line (or, if it is missing, the report's first line) was. */
+  sourceLine?: number;
+  /** The kill line itself never arrived (log cut short, or the next report began): victim taken from the selection or oom-kill summary line. */
+  truncated?: boolean;
+  /** No "invoked oom-killer" header belonged to this kill (rate-limited away or cut off). */
+  headerMissing?: boolean;
+  /** "Memory cgroup stats for" blocks, by cgroup path, in print order (the first is the OOM memcg). */
+  memcgStatsByCgroup?: Record<string, Record<string, number>>;
+  /** Every "<name>: usage N kB, limit N kB, failcnt N" line (memory, memory+swap, kmem, swap). */
+  memcgCounters?: Array<{ name: string; usageKb: number; limitKb: number; failcnt: number }>;
+  /** Container runtime recognised in the cgroup path (docker, containerd, crio, podman). */
+  runtime?: string | null;
+  /** Whether the limit hit was a memory cgroup's or the machine's, or the surviving lines do not say. */
+  scope?: 'memcg' | 'global' | 'unknown';
+  /** Where memcg came from: the oom-kill summary, the "Task in ... limit of" line, or (a best guess when neither survived) the first "Memory cgroup stats for" block. */
+  memcgSource?: 'summary' | 'task-in' | 'stats' | null;
+  /** cpuset= of the summary or of the invoker's cpuset line, as printed. */
+  cpuset?: string | null;
 }
+
+/** An OOM report whose kill line and victim never appeared (cut short, or the OOM ended without a kill). */
+export type OomIncompleteReport = Omit<OomKillReport, 'pid' | 'comm'> & { pid: null; comm: null };

@@ -7,6 +7,8 @@ export interface ExitInfo {
   code: number | null;
   /** Signal name without "SIG" (e.g. "KILL"), or null. */
   signal: string | null;
+  /** Set when the command could not start or was cut off (channel refused, connection lost). */
+  error?: string;
 }
 
 export interface ExecResult extends ExitInfo {

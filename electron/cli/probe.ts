@@ -1,0 +1,57 @@
+// `oomlab probe --host H [--json]`: what the lab can do on a host: kernel,
+// cgroup mode and memory controller, whether a memory cgroup can be created,
+// tools, memory, privileges, kernel log access.
+
+import type { Command } from 'commander';
+import type { HostFacts } from '../lab/host/facts';
+import { addConnectOptions, openTransport, type ConnectFlags } from './connect';
+import type { SetExit } from './commands';
+import { exitCodes } from './exit';
+
+export function registerProbe(program: Command, setExit: SetExit): void {
+  addConnectOptions(
+    program
+      .command('probe')
+      .description('connect to a host and report what the lab can do there (cgroups, tools, memory, privileges)')
+      .option('--json', 'print the facts as one JSON object'),
+  ).action(async (opts: ConnectFlags & { json?: boolean }) => {
+    const { transport, facts } = await openTransport(opts, { probe: true });
+    await transport.close();
+    process.stdout.write(opts.json ? `${JSON.stringify(facts, null, 2)}\n` : formatFacts(facts!));
+    setExit(exitCodes.ok);
+  });
+}
+
+const gib = (n: number) => (n >= 1 << 30 ? `${(n / 2 ** 30).toFixed(1)} GiB` : `${Math.round(n / 2 ** 20)} MiB`);
+
+/** " 1.0.7" out of "stress-ng, version 1.0.7 (gcc ...)"; the JSON keeps the whole line. */
+function shortVersion(v: string): string {
+  const m = /\bv?(\d+(?:\.\d+)+[^\s,()]*)/.exec(v);
+  return m ? ` ${m[1]}` : '';
+}
+
+/** The human-readable report. */
+export function formatFacts(f: HostFacts): string {
+  const yes = (b: boolean) => (b ? 'yes' : 'no');
+  const present = Object.entries(f.tools).filter(([, v]) => v !== false);
+  const missing = Object.entries(f.tools).filter(([, v]) => v === false).map(([k]) => k);
+  const rows: Array<[string, string]> = [
+    ['host', f.host],
+    ['system', `${f.distro ?? 'unknown distribution'}, kernel ${f.kernel}, ${f.arch}`],
+    ['cgroup', `${f.cgroup}${f.unifiedMount ? ` (cgroup2 also at ${f.unifiedMount})` : ''}`],
+    ['memory controller', f.memoryMount ? `${yes(f.memoryController)}, at ${f.memoryMount}${f.cgroup === 'v1' ? `, memsw ${f.memswAccounting ? 'on' : 'off'}` : ''}` : 'not mounted'],
+    ['can create cgroup', yes(f.canCreateCgroup)],
+    ['privileges', f.root ? 'root' : f.sudo ? `${f.user ?? 'user'} with sudo -n` : `${f.user ?? 'user'}, no sudo -n`],
+    ['memory', `total ${gib(f.memTotalBytes)}, available ${gib(f.memAvailableBytes)}, swap ${f.swapTotalBytes ? gib(f.swapTotalBytes) : 'off'}`],
+    ['overcommit', `vm.overcommit_memory=${f.overcommitMemory}, page size ${f.pageSize} B`],
+    ['kernel log', f.kernelLog.length ? f.kernelLog.join(', ') : 'not readable'],
+    ['tools', present.map(([k, v]) => `${k}${typeof v === 'string' ? shortVersion(v) : ''}`).join(', ') || 'none'],
+    ['missing tools', missing.join(', ') || 'none'],
+    ['docker', f.toolPaths?.docker ? (f.dockerDaemon ? `daemon ${f.dockerDaemon}` : 'installed, daemon not answering') : 'not installed'],
+    ['kubernetes', f.kubectl ? `${f.kubectl}${f.kubeconfig ? `, kubeconfig ${f.kubeconfig}` : ', no kubeconfig'}` : 'no kubectl'],
+  ];
+  const w = Math.max(...rows.map(([k]) => k.length));
+  let out = rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n';
+  if (f.problems.length) out += `\nproblems:\n${f.problems.map((p) => `  - ${p}`).join('\n')}\n`;
+  return out;
+}

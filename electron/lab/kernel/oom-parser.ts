@@ -1,0 +1,568 @@
+// The OOM report parser: pure, line at a time. The live kernel-log follower
+// feeds it lines as they arrive (dmesg -w, /dev/kmsg records, journalctl -k -f);
+// `oomlab kmsg` feeds it a whole pasted log through parseKernelLog.
+//
+// Streaming contract (what the follower relies on):
+// - A kill is emitted by the very line that completes it: the "Killed process"
+//   line. Nothing waits for a later unrelated line.
+// - If the kill line never comes (log cut short) the victim named by the
+//   selection line ("Kill process N ... or sacrifice child") or the oom-kill
+//   summary is emitted, marked `truncated`, when the next report starts, when
+//   its oom_reaper line arrives, or at finish().
+// - Later news about an already emitted kill (its oom_reaper line, the
+//   memory.oom.group notice) arrives as an `update` event carrying the same
+//   `seq` and a fresh copy of the whole report; replace the earlier one.
+// - A report that shows an OOM but never names a victim (header, memcg lines,
+//   then the log ends) is emitted as `incomplete` (pid and comm null) when it is
+//   closed.
+// Events carry copies: the parser never mutates what it handed out.
+//
+// How lines are grouped: an OOM report prints its parts in a fixed order
+// (header, invoker CPU line, "Task in", memcg counters, stats, task table,
+// oom-kill summary, selection, kill, reaper). A part that goes back in that
+// order, or repeats one that cannot repeat, belongs to a new report whose header
+// was rate-limited away or cut off. Lines that are no part of a report
+// (interleaved messages from other subsystems, call traces) are skipped.
+
+import type { OomIncompleteReport, OomKillReport, OomTask, OomTime } from './report';
+import { splitGluedLine, stripPrefix, type LinePrefix } from './prefix';
+import { classifyLine, statsLine, tableRow, type OomLine } from './oom-lines';
+import { cgroupOwner } from './cgroup-owner';
+
+export type OomParserEvent =
+  | { type: 'kill'; seq: number; report: OomKillReport }
+  | { type: 'update'; seq: number; change: 'reaped' | 'group-kill'; report: OomKillReport }
+  | { type: 'incomplete'; report: OomIncompleteReport };
+
+type El<K extends OomLine['kind']> = Extract<OomLine, { kind: K }>;
+
+interface Kill {
+  seq: number;
+  report: OomKillReport;
+}
+
+interface Ctx {
+  firstLine: number;
+  rank: number;
+  header: El<'header'> | null;
+  invoker: El<'invoker-cpu'> | null;
+  cpuset: string | null;
+  memInfo: boolean;
+  taskIn: El<'task-in'> | null;
+  counters: El<'counter'>[];
+  stats: Map<string, Record<string, number>>;
+  statsOpen: string | null;
+  columns: string[] | null;
+  tasks: OomTask[];
+  summary: El<'summary'> | null;
+  summaryAt: { line: number; time: OomTime } | null;
+  selection: El<'selection'> | null;
+  selectionAt: { line: number; time: OomTime } | null;
+  group: string | null;
+  kills: Kill[];
+  lines: string[];
+  time: OomTime;
+}
+
+// Where each part sits in a report; see the grouping note above.
+const RANK: Record<OomLine['kind'], number> = {
+  header: 0,
+  cpuset: 1,
+  'invoker-cpu': 1,
+  'mem-info': 1,
+  'task-in': 2,
+  counter: 3,
+  'stats-header': 4,
+  'tasks-state': 5,
+  'table-header': 5,
+  summary: 6,
+  selection: 7,
+  killed: 8,
+  'shared-kill': 8,
+  group: 8,
+  reaped: 9,
+  'no-victim': 9,
+};
+
+const RECENT_KILLS = 64;
+
+export class OomReportParser {
+  private ctx: Ctx | null = null;
+  private seq = 0;
+  private lineNo = 0;
+  private lastTime: OomTime = { uptimeSec: null, wall: null };
+  /** Kills already emitted, newest last, so a late oom_reaper line can find its kill. */
+  private recent: Kill[] = [];
+
+  /** Feeds one line (or a pasted run of glued lines) and returns every event it completes. */
+  feed(line: string, lineNo?: number): OomParserEvent[] {
+    this.lineNo = lineNo ?? this.lineNo + 1;
+    const out: OomParserEvent[] = [];
+    for (const segment of splitGluedLine(line)) {
+      const s = stripPrefix(segment);
+      // Other programs' syslog lines are not the kernel's, whatever they say.
+      if (s.prefix.tag !== null && s.prefix.tag !== 'kernel') continue;
+      for (const text of s.text.split('\n')) this.handle(text, s.prefix, out);
+    }
+    return out;
+  }
+
+  /** Closes the report in progress: emits its pending victim or its incomplete report. The parser can be fed again afterwards. */
+  finish(): OomParserEvent[] {
+    const out: OomParserEvent[] = [];
+    this.close(out);
+    return out;
+  }
+
+  /** Convenience for callers that only want kills: the kills completed by this line. */
+  push(line: string): OomKillReport[] {
+    return kills(this.feed(line));
+  }
+
+  /** Convenience: the kills completed by the end of input. */
+  end(): OomKillReport[] {
+    return kills(this.finish());
+  }
+
+  private handle(text: string, prefix: LinePrefix, out: OomParserEvent[]): void {
+    const time: OomTime = { uptimeSec: prefix.uptimeSec, wall: prefix.wall };
+    if (time.uptimeSec !== null || time.wall !== null) this.lastTime = time;
+    const el = classifyLine(text);
+    const ctx = this.ctx;
+    if (!el) {
+      if (!ctx) return;
+      if (ctx.statsOpen !== null) {
+        const kv = statsLine(text);
+        if (kv) {
+          const block = ctx.stats.get(ctx.statsOpen);
+          if (block) block[kv[0]] = kv[1];
+          ctx.lines.push(text.trim());
+          return;
+        }
+      }
+      if (ctx.columns) {
+        const row = tableRow(text, ctx.columns);
+        if (row) {
+          ctx.tasks.push(toTask(row.pid, row.values, row.name));
+          ctx.lines.push(text.trim());
+        }
+      }
+      return;
+    }
+    const at = { line: this.lineNo, time: this.timeOr(time) };
+
+    switch (el.kind) {
+      case 'header':
+        this.close(out);
+        this.ctx = this.open();
+        this.ctx.header = el;
+        break;
+      case 'cpuset':
+      case 'invoker-cpu':
+      case 'mem-info':
+        // Only inside a report that has its header: the same lines accompany every kernel warning.
+        if (!ctx || !ctx.header || ctx.rank > 1 || ctx.kills.length > 0) return;
+        if (el.kind === 'invoker-cpu') ctx.invoker = el;
+        else if (el.kind === 'cpuset') ctx.cpuset = el.cpuset;
+        else ctx.memInfo = true;
+        break;
+      case 'task-in':
+        this.enter(el, out, (c) => c.taskIn !== null).taskIn = el;
+        break;
+      case 'counter':
+        this.enter(el, out, (c) => c.counters.some((k) => k.name === el.name)).counters.push(el);
+        break;
+      case 'stats-header': {
+        const c = this.enter(el, out, (x) => x.stats.has(el.path));
+        c.stats.set(el.path, el.inline ? { ...el.inline } : {});
+        c.statsOpen = el.inline ? null : el.path;
+        break;
+      }
+      case 'tasks-state':
+        this.enter(el, out, (c) => c.tasks.length > 0);
+        break;
+      case 'table-header':
+        this.enter(el, out, (c) => c.tasks.length > 0).columns = el.columns;
+        break;
+      case 'summary': {
+        const c = this.enter(el, out, (x) => x.summary !== null);
+        c.summary = el;
+        c.summaryAt = at;
+        break;
+      }
+      case 'selection': {
+        const c = this.enter(el, out, (x) => x.selection !== null);
+        c.selection = el;
+        c.selectionAt = at;
+        break;
+      }
+      case 'killed': {
+        // Further kill lines belong to this report only under memory.oom.group.
+        const member = ctx !== null && ctx.kills.length > 0 && ctx.group !== null;
+        const c = member && ctx ? ctx : this.enter(el, out, (x) => x.kills.length > 0);
+        c.lines.push(text.trim());
+        c.rank = RANK.killed;
+        this.emitKill(c, out, { pid: el.pid, comm: el.comm, killed: el, at, member, truncated: false });
+        return;
+      }
+      case 'shared-kill': {
+        if (!ctx || ctx.kills.length === 0) return;
+        ctx.lines.push(text.trim());
+        this.emitKill(ctx, out, { pid: el.pid, comm: el.comm, killed: null, at, member: false, truncated: false, sharedWith: ctx.kills[0]?.report.pid ?? null });
+        return;
+      }
+      case 'group': {
+        const c = ctx && ctx.kills.length > 0 ? ctx : this.enter(el, out, () => false);
+        c.group = el.path;
+        c.rank = RANK.group;
+        c.lines.push(text.trim());
+        for (const k of c.kills) {
+          if (k.report.groupKill) continue;
+          k.report.groupKill = true;
+          k.report.lines = [...c.lines];
+          out.push({ type: 'update', seq: k.seq, change: 'group-kill', report: structuredClone(k.report) });
+        }
+        return;
+      }
+      case 'reaped':
+        this.reaped(el, text.trim(), at, out);
+        return;
+      case 'no-victim':
+        if (ctx) ctx.lines.push(text.trim());
+        this.close(out);
+        return;
+    }
+    this.ctx?.lines.push(text.trim());
+    if (this.ctx) this.ctx.rank = Math.max(this.ctx.rank, RANK[el.kind]);
+    if (el.kind !== 'stats-header' && this.ctx) this.ctx.statsOpen = el.kind === 'counter' ? this.ctx.statsOpen : null;
+  }
+
+  /** The report this part belongs to: the current one, or a new headerless one when the part goes back in report order or repeats. */
+  private enter(el: OomLine, out: OomParserEvent[], repeats: (c: Ctx) => boolean): Ctx {
+    const rank = RANK[el.kind];
+    const c = this.ctx;
+    if (c && rank >= c.rank && !repeats(c)) return c;
+    this.close(out);
+    this.ctx = this.open();
+    return this.ctx;
+  }
+
+  private open(): Ctx {
+    return {
+      firstLine: this.lineNo,
+      rank: 0,
+      header: null,
+      invoker: null,
+      cpuset: null,
+      memInfo: false,
+      taskIn: null,
+      counters: [],
+      stats: new Map(),
+      statsOpen: null,
+      columns: null,
+      tasks: [],
+      summary: null,
+      summaryAt: null,
+      selection: null,
+      selectionAt: null,
+      group: null,
+      kills: [],
+      lines: [],
+      time: { ...this.lastTime },
+    };
+  }
+
+  private timeOr(t: OomTime): OomTime {
+    return t.uptimeSec !== null || t.wall !== null ? t : { ...this.lastTime };
+  }
+
+  private close(out: OomParserEvent[]): void {
+    const c = this.ctx;
+    this.ctx = null;
+    if (!c || c.kills.length > 0) return;
+    const pending = this.pendingVictim(c);
+    if (pending) {
+      this.emitKill(c, out, { ...pending, killed: null, member: false, truncated: true });
+      return;
+    }
+    const substance = c.header || c.taskIn || c.counters.length > 0 || c.stats.size > 0 || c.tasks.length > 0;
+    if (substance) out.push({ type: 'incomplete', report: structuredClone(this.build(c, null, null, null, { line: c.firstLine, time: c.time }, {})) as OomIncompleteReport });
+  }
+
+  /** The victim named before the kill line: the selection line (older kernels) or the oom-kill summary. */
+  private pendingVictim(c: Ctx): { pid: number; comm: string; at: { line: number; time: OomTime } } | null {
+    if (c.selection && c.selectionAt) return { pid: c.selection.pid, comm: c.selection.comm, at: c.selectionAt };
+    if (c.summary && c.summaryAt) return { pid: c.summary.pid, comm: c.summary.task, at: c.summaryAt };
+    return null;
+  }
+
+  private emitKill(
+    c: Ctx,
+    out: OomParserEvent[],
+    v: { pid: number; comm: string | null; killed: El<'killed'> | null; at: { line: number; time: OomTime }; member: boolean; truncated: boolean; sharedWith?: number | null },
+  ): Kill {
+    const report = this.build(c, v.pid, v.comm, v.killed, v.at, { member: v.member, truncated: v.truncated, sharedWith: v.sharedWith ?? null }) as OomKillReport;
+    const kill: Kill = { seq: ++this.seq, report };
+    c.kills.push(kill);
+    this.recent.push(kill);
+    if (this.recent.length > RECENT_KILLS) this.recent.shift();
+    out.push({ type: 'kill', seq: kill.seq, report: structuredClone(report) });
+    return kill;
+  }
+
+  private reaped(el: El<'reaped'>, line: string, at: { line: number; time: OomTime }, out: OomParserEvent[]): void {
+    const info = { pid: el.pid, comm: el.comm, anonRssKb: el.anonRssKb, fileRssKb: el.fileRssKb, shmemRssKb: el.shmemRssKb };
+    for (let i = this.recent.length - 1; i >= 0; i--) {
+      const k = this.recent[i];
+      if (!k || k.report.pid !== el.pid || k.report.reaped) continue;
+      k.report.reaped = info;
+      k.report.lines = [...k.report.lines, line];
+      out.push({ type: 'update', seq: k.seq, change: 'reaped', report: structuredClone(k.report) });
+      return;
+    }
+    // The kill line was lost: the reaper line still proves the kill.
+    const c = this.ctx && this.ctx.kills.length === 0 ? this.ctx : this.open();
+    if (c !== this.ctx) {
+      this.close(out);
+      this.ctx = c;
+    }
+    const pending = this.pendingVictim(c);
+    c.lines.push(line);
+    const kill = this.emitKill(c, out, {
+      pid: el.pid,
+      comm: pending && pending.pid === el.pid ? pending.comm : el.comm,
+      killed: null,
+      at: pending && pending.pid === el.pid ? pending.at : at,
+      member: false,
+      truncated: true,
+    });
+    kill.report.reaped = info;
+    const last = out[out.length - 1];
+    if (last && last.type === 'kill') last.report.reaped = { ...info };
+  }
+
+  private build(
+    c: Ctx,
+    pid: number | null,
+    commIn: string | null,
+    killed: El<'killed'> | null,
+    at: { line: number; time: OomTime },
+    opts: { member?: boolean; truncated?: boolean; sharedWith?: number | null },
+  ): OomKillReport | OomIncompleteReport {
+    const row = pid !== null ? c.tasks.find((t) => t.pid === pid) : undefined;
+    const sel = c.selection;
+    const sum = c.summary;
+    const comm = pid === null ? null : (commIn ?? (sum?.pid === pid ? sum.task : null) ?? (sel?.pid === pid ? sel.comm : null) ?? row?.name ?? '');
+
+    const { memcg, global, scope, source } = memcgOf(c, killed);
+    const taskMemcg = sum?.taskMemcg ?? c.taskIn?.taskMemcg ?? null;
+    const owner = cgroupOwner(taskMemcg ?? (global || memcg === 'unknown' ? null : memcg));
+    const statsEntries = [...c.stats.entries()];
+    const memory = c.counters.find((k) => k.name === 'memory');
+
+    let selectedPid: number | null = null;
+    let selectedScore: number | null = null;
+    if (opts.sharedWith != null) selectedPid = opts.sharedWith;
+    else if (!opts.member && pid !== null) {
+      selectedScore = sel?.score ?? null;
+      const chosen = sel?.pid ?? sum?.pid ?? null;
+      if (chosen !== null && chosen !== pid) selectedPid = chosen;
+    }
+
+    const hasScoreAdjColumn = c.columns?.includes('oom_score_adj') ?? false;
+    return {
+      pid,
+      comm,
+      selectedPid,
+      selectedScore,
+      global,
+      constraint: sum?.constraint ?? null,
+      memcg,
+      scope,
+      memcgSource: source,
+      taskMemcg,
+      totalVmKb: killed?.totalVmKb ?? null,
+      anonRssKb: killed?.anonRssKb ?? null,
+      fileRssKb: killed?.fileRssKb ?? null,
+      shmemRssKb: killed?.shmemRssKb ?? null,
+      uid: killed?.uid ?? (sum && sum.pid === pid ? sum.uid : null) ?? row?.uid ?? null,
+      pgtablesKb: killed?.pgtablesKb ?? null,
+      oomScoreAdj: killed?.oomScoreAdj ?? (row && hasScoreAdjColumn ? row.oomScoreAdj : null),
+      invoker:
+        c.header || c.invoker
+          ? {
+              comm: c.header?.comm ?? c.invoker?.comm ?? '',
+              pid: c.invoker?.pid ?? null,
+              gfpMask: c.header?.gfpMask ?? null,
+              order: c.header?.order ?? null,
+              oomScoreAdj: c.header?.oomScoreAdj ?? null,
+            }
+          : null,
+      memcgUsage: memory ? { usageKb: memory.usageKb, limitKb: memory.limitKb, failcnt: memory.failcnt } : null,
+      memcgStats: statsEntries[0] ? { ...statsEntries[0][1] } : null,
+      tasks: c.tasks.map((t) => ({ ...t })),
+      reaped: null,
+      groupKill: Boolean(opts.member) || c.group !== null,
+      containerId: owner.containerId,
+      podUid: owner.podUid,
+      qosClass: owner.qosClass,
+      time: { ...at.time },
+      lines: [...c.lines],
+      sourceLine: pid === null ? c.firstLine : at.line,
+      truncated: Boolean(opts.truncated),
+      headerMissing: c.header === null,
+      memcgStatsByCgroup: Object.fromEntries(statsEntries.map(([k, v]) => [k, { ...v }])),
+      memcgCounters: c.counters.map((k) => ({ name: k.name, usageKb: k.usageKb, limitKb: k.limitKb, failcnt: k.failcnt })),
+      runtime: owner.runtime,
+      cpuset: sum?.cpuset ?? c.cpuset,
+    } as OomKillReport | OomIncompleteReport;
+  }
+}
+
+/** Which limit was hit, from the strongest evidence the report kept. */
+type MemcgSource = 'summary' | 'task-in' | 'stats' | null;
+
+function memcgOf(c: Ctx, killed: El<'killed'> | null): { memcg: string; global: boolean; scope: 'memcg' | 'global' | 'unknown'; source: MemcgSource } {
+  const sum = c.summary;
+  // The first stats block printed is the OOM memcg's; used only when nothing names the limit.
+  const firstStats = [...c.stats.keys()][0] ?? null;
+  const fromStats = (): { memcg: string; source: MemcgSource } => (firstStats ? { memcg: firstStats, source: 'stats' } : { memcg: 'unknown', source: null });
+  if (sum) {
+    if (sum.oomMemcg) return { memcg: sum.oomMemcg, global: false, scope: 'memcg', source: 'summary' };
+    if (sum.globalOom || (sum.constraint && sum.constraint !== 'CONSTRAINT_MEMCG')) return { memcg: 'global', global: true, scope: 'global', source: null };
+  }
+  if (c.taskIn) {
+    // Alibaba Cloud Linux prints "limit of host" for a whole-instance OOM.
+    if (c.taskIn.limitMemcg === 'host') return { memcg: 'global', global: true, scope: 'global', source: null };
+    return { memcg: c.taskIn.limitMemcg, global: false, scope: 'memcg', source: 'task-in' };
+  }
+  const reason = killed?.reason ?? c.selection?.reason ?? null;
+  if (reason && /^memory cgroup/i.test(reason)) return { ...fromStats(), global: false, scope: 'memcg' };
+  if (reason && /^out of memory/i.test(reason)) return { memcg: 'global', global: true, scope: 'global', source: null };
+  if (sum?.constraint === 'CONSTRAINT_MEMCG' || c.counters.length > 0 || firstStats) return { ...fromStats(), global: false, scope: 'memcg' };
+  if (c.memInfo) return { memcg: 'global', global: true, scope: 'global', source: null };
+  return { memcg: 'unknown', global: false, scope: 'unknown', source: null };
+}
+
+const OOM_ADJ_MAX = 17; // legacy oom_adj range is -17..15; the kernel scales it by 1000/17
+
+function toTask(pid: number, v: Record<string, number>, name: string): OomTask {
+  const has = (k: string) => Object.prototype.hasOwnProperty.call(v, k);
+  const get = (k: string) => (has(k) ? (v[k] ?? null) : null);
+  const oomAdj = get('oom_adj');
+  const scoreAdj = get('oom_score_adj') ?? (oomAdj !== null ? Math.trunc((oomAdj * 1000) / OOM_ADJ_MAX) : 0);
+  const task: OomTask = {
+    pid,
+    uid: get('uid'),
+    tgid: get('tgid'),
+    totalVmPages: get('total_vm'),
+    rssPages: get('rss'),
+    rssAnonPages: get('rss_anon'),
+    rssFilePages: get('rss_file'),
+    rssShmemPages: get('rss_shmem'),
+    pgtablesBytes: get('pgtables_bytes'),
+    swapentsPages: get('swapents'),
+    oomScoreAdj: scoreAdj,
+    name,
+  };
+  if (has('nr_ptes')) task.nrPtes = get('nr_ptes');
+  if (has('nr_pmds')) task.nrPmds = get('nr_pmds');
+  if (oomAdj !== null) task.oomAdj = oomAdj;
+  return task;
+}
+
+function kills(events: OomParserEvent[]): OomKillReport[] {
+  return events.flatMap((e) => (e.type === 'kill' ? [e.report] : []));
+}
+
+/** One logical kernel-log line after splitting glued lines, joining wrapped ones and stripping prefixes. */
+export interface LogLine {
+  /** 1-based line of the input it came from. */
+  lineNo: number;
+  raw: string;
+  text: string;
+  prefix: LinePrefix;
+  hadPrefix: boolean;
+}
+
+// A copy wrapped at a fixed width continues on a line without a prefix.
+const WRAP_MIN_WIDTH = 60;
+
+/**
+ * Splits a pasted log into logical lines: CRLF or LF, several lines glued into
+ * one, blank lines anywhere, and (when most lines carry a prefix) lines that a
+ * terminal or web page wrapped joined back together.
+ */
+export function normalizeKernelLog(text: string): LogLine[] {
+  const segs: Array<LogLine & { blankBefore: boolean }> = [];
+  let blank = false;
+  text.split(/\r?\n/).forEach((physical, i) => {
+    if (physical.trim() === '') {
+      blank = true;
+      return;
+    }
+    for (const seg of splitGluedLine(physical)) {
+      const s = stripPrefix(seg);
+      segs.push({ lineNo: i + 1, raw: seg, text: s.text, prefix: s.prefix, hadPrefix: s.hadPrefix, blankBefore: blank });
+      blank = false;
+    }
+  });
+  const prefixed = segs.filter((s) => s.hadPrefix).length;
+  const joinWraps = segs.length > 0 && prefixed * 2 >= segs.length;
+  const out: LogLine[] = [];
+  for (const s of segs) {
+    const prev = out[out.length - 1];
+    const wrapped =
+      joinWraps &&
+      prev !== undefined &&
+      !s.hadPrefix &&
+      !s.blankBefore &&
+      prev.raw.length >= WRAP_MIN_WIDTH &&
+      !/^\s{2,}/.test(s.raw) && // dmesg indents the continuation lines of a multi-line record
+      classifyLine(s.text) === null &&
+      statsLine(s.text) === null &&
+      !/^\s*\[\s*\d+\]/.test(s.text);
+    if (wrapped && prev) {
+      prev.raw += s.raw;
+      prev.text = stripPrefix(prev.raw).text;
+    } else {
+      out.push({ lineNo: s.lineNo, raw: s.raw, text: s.text, prefix: s.prefix, hadPrefix: s.hadPrefix });
+    }
+  }
+  return out;
+}
+
+export interface KernelLogScan {
+  /** Kills in log order, with their oom_reaper and memory.oom.group news merged in. */
+  kills: OomKillReport[];
+  /** Reports that never named a victim. */
+  incomplete: OomIncompleteReport[];
+  /** Both, in log order. */
+  reports: Array<OomKillReport | OomIncompleteReport>;
+}
+
+/** Parses a whole log (file, paste, journal export). */
+export function scanKernelLog(text: string): KernelLogScan {
+  const parser = new OomReportParser();
+  const bySeq = new Map<number, OomKillReport>();
+  const incomplete: OomIncompleteReport[] = [];
+  const take = (events: OomParserEvent[]) => {
+    for (const e of events) {
+      if (e.type === 'incomplete') incomplete.push(e.report);
+      else bySeq.set(e.seq, e.report);
+    }
+  };
+  for (const line of normalizeKernelLog(text)) {
+    // Feed the line with its prefix so the parser sees the same thing as from a live follower.
+    take(parser.feed(line.raw, line.lineNo));
+  }
+  take(parser.finish());
+  const kills = [...bySeq.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
+  const reports = [...kills, ...incomplete].sort((a, b) => (a.sourceLine ?? 0) - (b.sourceLine ?? 0));
+  return { kills, incomplete, reports };
+}
+
+/** The kills in a whole log, in order. */
+export function parseKernelLog(text: string): OomKillReport[] {
+  return scanKernelLog(text).kills;
+}

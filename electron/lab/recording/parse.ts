@@ -1,0 +1,108 @@
+// Reads a recording's text. Pure (no Node imports): the renderer uses it on
+// files the user opens, the CLI through read.ts.
+//
+// A run that crashed mid-write leaves a partial last line: that is expected
+// and only warned about. Anything else malformed is an error naming the line,
+// because a viewer that silently drops events would show a different run.
+
+import type { LabEvent } from '../events';
+import { RECORDING_FORMAT, RECORDING_VERSION, type RecordingHeader } from './format';
+
+export class RecordingError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly reason: string,
+  ) {
+    // line 0: the file as a whole (could not be opened)
+    super(line > 0 ? `${file}:${line}: ${reason}` : `${file}: ${reason}`);
+    this.name = 'RecordingError';
+  }
+}
+
+export interface ParsedRecording {
+  header: RecordingHeader;
+  events: LabEvent[];
+  /** Tolerated problems, each naming file:line (e.g. a truncated last line). */
+  warnings: string[];
+}
+
+/** `file` only labels messages (a path, or a name like "<stdin>"). */
+export function parseRecording(text: string, file = '<recording>'): ParsedRecording {
+  const lines = text.split('\n');
+  // A file written to the end finishes with "\n": the empty tail is not a line.
+  const endsClean = text.endsWith('\n');
+  if (endsClean) lines.pop();
+  if (lines.length === 0 || (lines.length === 1 && lines[0]!.trim() === '')) {
+    throw new RecordingError(file, 1, 'empty file: not an OOM Lab recording');
+  }
+
+  const header = parseHeader(lines[0]!, file, !endsClean && lines.length === 1);
+  const events: LabEvent[] = [];
+  const warnings: string[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const lineNo = i + 1;
+    const raw = lines[i]!;
+    if (raw.trim() === '') continue;
+    const isLast = i === lines.length - 1;
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      if (isLast && !endsClean) {
+        warnings.push(`${file}:${lineNo}: last line is truncated (the run was cut off while writing); ignored`);
+        break;
+      }
+      throw new RecordingError(file, lineNo, 'not valid JSON');
+    }
+    const problem = eventProblem(value);
+    if (problem) throw new RecordingError(file, lineNo, problem);
+    events.push(value as LabEvent);
+  }
+  return { header, events, warnings };
+}
+
+function parseHeader(raw: string, file: string, truncated: boolean): RecordingHeader {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new RecordingError(file, 1, truncated ? 'the header line is truncated' : 'not an OOM Lab recording (the first line is not JSON)');
+  }
+  if (!isObject(value) || value.format !== RECORDING_FORMAT) {
+    const got = isObject(value) && 'format' in value ? ` (format ${JSON.stringify(value.format)})` : '';
+    throw new RecordingError(file, 1, `not an OOM Lab recording${got}; expected format "${RECORDING_FORMAT}"`);
+  }
+  if (value.version !== RECORDING_VERSION) {
+    throw new RecordingError(
+      file,
+      1,
+      `recording format version ${JSON.stringify(value.version)} is not supported; this OOM Lab reads version ${RECORDING_VERSION}` +
+        (typeof value.appVersion === 'string' ? ` (written by OOM Lab ${value.appVersion})` : ''),
+    );
+  }
+  for (const key of ['appVersion', 'startedAt'] as const) {
+    if (typeof value[key] !== 'string') throw new RecordingError(file, 1, `header field "${key}" is missing or not a string`);
+  }
+  for (const key of ['scenario', 'host', 'target'] as const) {
+    if (!isObject(value[key])) throw new RecordingError(file, 1, `header field "${key}" is missing or not an object`);
+  }
+  return value as unknown as RecordingHeader;
+}
+
+/** Only the envelope is checked: a consumer folds kinds it knows and ignores the rest. */
+function eventProblem(value: unknown): string | null {
+  if (!isObject(value)) return 'an event must be a JSON object';
+  if (typeof value.kind !== 'string' || value.kind === '') return 'event has no "kind"';
+  if (typeof value.t !== 'number' || !Number.isFinite(value.t)) return `event "${value.kind}" has no numeric "t"`;
+  return null;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** One line of the file: what the writer emits for the header and each event. */
+export function recordingLine(value: RecordingHeader | LabEvent): string {
+  return JSON.stringify(value) + '\n';
+}

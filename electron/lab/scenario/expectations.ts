@@ -1,0 +1,259 @@
+// Pure evaluation of expectations and wait conditions over the events of a
+// run. The runner calls these; tests feed them event lists directly.
+
+import type { EventOf, LabEvent, MemorySample } from '../events';
+import type { ByteCompare, CountCompare, Expectation, WaitAction } from './schema';
+import { formatBytes } from './units';
+
+export interface Verdict {
+  passed: boolean;
+  /** What was expected, in words. */
+  text: string;
+  /** What was seen. */
+  observed: string;
+}
+
+type Sample = EventOf<'sample'>;
+type Bounds = { above?: number; atLeast?: number; below?: number; atMost?: number; equals?: number };
+
+const TARGET = 'target';
+
+export function targetSamples(events: readonly LabEvent[]): Sample[] {
+  return events.filter((e): e is Sample => e.kind === 'sample' && e.cgroup === TARGET);
+}
+
+function lastLimit(samples: readonly Sample[]): number | null {
+  for (let i = samples.length - 1; i >= 0; i--) if (samples[i]!.limitBytes !== null) return samples[i]!.limitBytes;
+  return null;
+}
+
+/** Resolve "limit" in byte bounds against the limit the samples report. */
+function byteBounds(c: ByteCompare, limit: number | null): Bounds | string {
+  const out: Bounds = {};
+  for (const [k, v] of Object.entries(c) as Array<[keyof Bounds, number | 'limit' | undefined]>) {
+    if (v === undefined) continue;
+    if (v === 'limit') {
+      if (limit === null) return 'the target has no limit to compare with';
+      out[k] = limit;
+    } else out[k] = v;
+  }
+  return out;
+}
+
+export function meets(value: number, b: Bounds): boolean {
+  return (
+    (b.above === undefined || value > b.above) &&
+    (b.atLeast === undefined || value >= b.atLeast) &&
+    (b.below === undefined || value < b.below) &&
+    (b.atMost === undefined || value <= b.atMost) &&
+    (b.equals === undefined || value === b.equals)
+  );
+}
+
+export function describeBounds(b: Bounds, fmt: (n: number) => string = String): string {
+  const words: Array<[keyof Bounds, string]> = [
+    ['above', '>'],
+    ['atLeast', '≥'],
+    ['below', '<'],
+    ['atMost', '≤'],
+    ['equals', '='],
+  ];
+  return words
+    .filter(([k]) => b[k] !== undefined)
+    .map(([k, op]) => `${op} ${fmt(b[k]!)}`)
+    .join(' and ');
+}
+
+function describeByteBounds(c: ByteCompare): string {
+  const words: Array<[keyof ByteCompare, string]> = [
+    ['above', '>'],
+    ['atLeast', '≥'],
+    ['below', '<'],
+    ['atMost', '≤'],
+    ['equals', '='],
+  ];
+  return words
+    .filter(([k]) => c[k] !== undefined)
+    .map(([k, op]) => `${op} ${c[k] === 'limit' ? 'the limit' : formatBytes(c[k] as number)}`)
+    .join(' and ');
+}
+
+const METRIC: Record<string, { label: string; get: (s: MemorySample) => number | null }> = {
+  usage: { label: 'usage', get: (s) => s.usageBytes },
+  workingSet: { label: 'working set', get: (s) => s.workingSetBytes },
+  cache: { label: 'page cache', get: (s) => s.cacheBytes },
+  rss: { label: 'rss', get: (s) => s.rssBytes },
+  peak: { label: 'peak', get: (s) => s.peakBytes },
+};
+
+function oomKillsOf(events: readonly LabEvent[], workload: string): Array<EventOf<'oom-kill'>> {
+  return events.filter((e): e is EventOf<'oom-kill'> => e.kind === 'oom-kill' && e.workload === workload);
+}
+
+function exitOf(events: readonly LabEvent[], workload: string): EventOf<'workload-exit'> | undefined {
+  return events.find((e): e is EventOf<'workload-exit'> => e.kind === 'workload-exit' && e.workload === workload);
+}
+
+function secs(t: number): string {
+  return `t=${(t / 1000).toFixed(2)} s`;
+}
+
+function describeKill(k: EventOf<'oom-kill'>): string {
+  return `pid ${k.report.pid} (${k.report.comm})${k.workload ? ` of ${k.workload}` : ''} at ${secs(k.t)}`;
+}
+
+function describeExit(x: EventOf<'workload-exit'> | undefined): string {
+  if (!x) return 'still running';
+  if (x.signal) return `killed by signal ${x.signal}${x.oomKilled ? ' (OOM)' : ''} at ${secs(x.t)}`;
+  if (x.code !== null) return `exited with code ${x.code}${x.oomKilled ? ' after an OOM kill' : ''} at ${secs(x.t)}`;
+  return `ended without a status (channel lost) at ${secs(x.t)}`;
+}
+
+export function describeExpectation(e: Expectation): string {
+  if ('oomKilled' in e) return `${e.oomKilled} was OOM-killed`;
+  if ('notOomKilled' in e) return `${e.notOomKilled} was not OOM-killed`;
+  if ('exited' in e) {
+    const parts = [e.exited.code !== undefined ? `code ${e.exited.code}` : null, e.exited.signal !== undefined ? `signal ${e.exited.signal}` : null].filter(Boolean);
+    return `${e.exited.workload} exited with ${parts.join(' and ')}`;
+  }
+  if ('failcnt' in e) return `failcnt ${describeBounds(e.failcnt)}`;
+  if ('oomKills' in e) return `OOM kills ${typeof e.oomKills === 'number' ? `= ${e.oomKills}` : describeBounds(e.oomKills)}`;
+  if ('peakWithinLimit' in e) return 'peak usage never above the limit';
+  if ('usageWithinLimit' in e) return 'usage never above the limit';
+  if ('underOom' in e) return e.underOom ? 'the target was under OOM (under_oom = 1)' : 'the target was never under OOM';
+  const { metric, ...bounds } = e.max;
+  return `highest ${METRIC[metric]!.label} ${describeByteBounds(bounds)}`;
+}
+
+/** Evaluate one expectation over every event of the run so far. */
+export function evaluateExpectation(e: Expectation, events: readonly LabEvent[]): Verdict {
+  const text = describeExpectation(e);
+  const v = (passed: boolean, observed: string): Verdict => ({ passed, text, observed });
+  const samples = targetSamples(events);
+  const allKills = events.filter((x): x is EventOf<'oom-kill'> => x.kind === 'oom-kill');
+
+  if ('oomKilled' in e || 'notOomKilled' in e) {
+    const w = 'oomKilled' in e ? e.oomKilled : e.notOomKilled;
+    const kills = oomKillsOf(events, w);
+    const exit = exitOf(events, w);
+    const killed = kills.length > 0 || exit?.oomKilled === true;
+    const observed = kills.length
+      ? `killed: ${kills.map(describeKill).join('; ')}`
+      : exit?.oomKilled
+        ? `workload exit marked OOM-killed (${describeExit(exit)}); no kernel report matched`
+        : `no OOM kill of ${w}${allKills.length ? ` (kills seen: ${allKills.map(describeKill).join('; ')})` : ''}; ${describeExit(exit)}`;
+    return v('oomKilled' in e ? killed : !killed, observed);
+  }
+
+  if ('exited' in e) {
+    const x = exitOf(events, e.exited.workload);
+    const ok = x !== undefined && (e.exited.code === undefined || x.code === e.exited.code) && (e.exited.signal === undefined || x.signal === e.exited.signal);
+    return v(ok, describeExit(x));
+  }
+
+  if (samples.length === 0 && !('oomKills' in e)) return v(false, 'no samples of the target were received');
+
+  if ('failcnt' in e) {
+    const f = Math.max(...samples.map((s) => s.failcnt));
+    return v(meets(f, e.failcnt), `failcnt ${f}`);
+  }
+
+  if ('oomKills' in e) {
+    const bounds: Bounds = typeof e.oomKills === 'number' ? { equals: e.oomKills } : e.oomKills;
+    const counters = samples.map((s) => s.oomKills).filter((n): n is number => n !== null);
+    const reports = allKills.length;
+    if (counters.length) {
+      const n = Math.max(...counters);
+      return v(meets(n, bounds), `oom_kill counter ${n}; ${reports} kernel report${reports === 1 ? '' : 's'}`);
+    }
+    return v(meets(reports, bounds), `${reports} kernel report${reports === 1 ? '' : 's'} (the kernel has no oom_kill counter)`);
+  }
+
+  if ('peakWithinLimit' in e) {
+    const limit = lastLimit(samples);
+    if (limit === null) return v(false, 'the target has no limit');
+    const peaks = samples.map((s) => s.peakBytes ?? s.usageBytes);
+    const peak = Math.max(...peaks);
+    const source = samples.some((s) => s.peakBytes !== null) ? 'peak' : 'highest usage sampled (no peak counter)';
+    return v(peak <= limit, `${source} ${formatBytes(peak)} (${peak} B), limit ${formatBytes(limit)} (${limit} B)`);
+  }
+
+  if ('usageWithinLimit' in e) {
+    const over = samples.filter((s) => s.limitBytes !== null && s.usageBytes > s.limitBytes);
+    const max = samples.reduce((a, s) => (s.usageBytes > a.usageBytes ? s : a));
+    if (over.length) return v(false, `${over.length} of ${samples.length} samples above the limit, first at ${secs(over[0]!.t)}: ${over[0]!.usageBytes} B > ${over[0]!.limitBytes} B`);
+    return v(true, `highest usage ${formatBytes(max.usageBytes)} (${max.usageBytes} B) at ${secs(max.t)}, limit ${formatBytes(max.limitBytes)} over ${samples.length} samples`);
+  }
+
+  if ('underOom' in e) {
+    const known = samples.filter((s) => s.underOom !== null);
+    if (known.length === 0) return v(false, 'the kernel reports no under_oom (cgroup v2)');
+    const first = known.find((s) => s.underOom);
+    return v(e.underOom === (first !== undefined), first ? `under_oom = 1 first at ${secs(first.t)}` : `under_oom stayed 0 over ${known.length} samples`);
+  }
+
+  const { metric, ...c } = e.max;
+  const get = METRIC[metric]!.get;
+  const values = samples.map(get).filter((n): n is number => n !== null);
+  if (values.length === 0) return v(false, `the kernel reports no ${METRIC[metric]!.label}`);
+  const bounds = byteBounds(c, lastLimit(samples));
+  if (typeof bounds === 'string') return v(false, bounds);
+  const max = Math.max(...values);
+  return v(meets(max, bounds), `highest ${METRIC[metric]!.label} ${formatBytes(max)} (${max} B)`);
+}
+
+// ---------------------------------------------------------------- waits
+
+export interface WaitState {
+  /** Every event of the run. */
+  events: readonly LabEvent[];
+  /** Index into events where the current step began: "an OOM kill" means one in this step. */
+  stepStart: number;
+}
+
+/** The condition of a wait, in words. */
+export function describeWait(w: WaitAction): string {
+  for (const m of ['usage', 'workingSet', 'cache', 'rss'] as const) {
+    const c = w[m];
+    if (c) return `${METRIC[m]!.label} ${describeByteBounds(c)}`;
+  }
+  if (w.oomKill !== undefined) return w.oomKill === 'any' ? 'an OOM kill' : `an OOM kill of ${w.oomKill}`;
+  if (w.exited !== undefined) return `${w.exited} to exit`;
+  if (w.underOom !== undefined) return w.underOom ? 'under_oom = 1' : 'under_oom = 0';
+  if (w.failcnt) return `failcnt ${describeBounds(w.failcnt)}`;
+  if (w.for !== undefined) return `${w.for} ms`;
+  return 'nothing';
+}
+
+/** null while not met; otherwise what met it. `for` waits are timed by the runner. */
+export function waitMet(w: WaitAction, s: WaitState): string | null {
+  const samples = targetSamples(s.events);
+  const last = samples[samples.length - 1];
+  for (const m of ['usage', 'workingSet', 'cache', 'rss'] as const) {
+    const c = w[m];
+    if (!c) continue;
+    if (!last) return null;
+    const value = METRIC[m]!.get(last);
+    const bounds = byteBounds(c, lastLimit(samples));
+    if (value === null || typeof bounds === 'string') return null;
+    return meets(value, bounds) ? `${METRIC[m]!.label} ${formatBytes(value)} at ${secs(last.t)}` : null;
+  }
+  if (w.oomKill !== undefined) {
+    const kills = s.events.slice(s.stepStart).filter((e): e is EventOf<'oom-kill'> => e.kind === 'oom-kill');
+    const hit = w.oomKill === 'any' ? kills[0] : oomKillsOf(s.events, w.oomKill)[0];
+    return hit ? `OOM kill: ${describeKill(hit)}` : null;
+  }
+  if (w.exited !== undefined) {
+    const x = exitOf(s.events, w.exited);
+    return x ? `${w.exited} ${describeExit(x)}` : null;
+  }
+  if (w.underOom !== undefined) {
+    if (!last || last.underOom === null) return null;
+    return last.underOom === w.underOom ? `under_oom = ${last.underOom ? 1 : 0} at ${secs(last.t)}` : null;
+  }
+  if (w.failcnt) {
+    if (!last) return null;
+    return meets(last.failcnt, w.failcnt) ? `failcnt ${last.failcnt} at ${secs(last.t)}` : null;
+  }
+  return null;
+}

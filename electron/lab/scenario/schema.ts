@@ -1,0 +1,223 @@
+// The scenario file format, as a zod schema. The loader (load.ts) parses the
+// YAML, substitutes ${param} references, then validates with this schema; the
+// same schema is published as JSON Schema (scenarios/schema.json) for editors.
+//
+// zod because it gives both the runtime check with field paths and the JSON
+// Schema (z.toJSONSchema) from one definition; it is already a dependency.
+//
+// Shapes are "one key says what it is" objects (`- start: {...}`,
+// `- wait: {...}`, `- oomKilled: big`): that reads well in YAML and is
+// expressed exactly in JSON Schema as a union of strict one-key objects.
+
+import { z } from 'zod';
+import { DURATION_PATTERN, SIZE_PATTERN, parseDuration, parseSize } from './units';
+
+const PARAM_REF = '\\$\\{[A-Za-z_][A-Za-z0-9_-]*\\}';
+const sizeRe = new RegExp(`${SIZE_PATTERN}|^${PARAM_REF}$`);
+const durationRe = new RegExp(`${DURATION_PATTERN}|^${PARAM_REF}$`);
+
+const SIZE_HINT = 'a size such as 123Mi, 100M or 4096 (K/M/G are 1024-based)';
+const DURATION_HINT = 'a duration such as 500ms, 20s or 2m';
+
+/** A size in the file, bytes after validation. */
+export const Size = z
+  .union([z.number().int().nonnegative(), z.string().regex(sizeRe, { error: `expected ${SIZE_HINT}` })], { error: `expected ${SIZE_HINT}` })
+  .transform((v, ctx) => {
+    const bytes = parseSize(v);
+    if (bytes === null) {
+      ctx.addIssue({ code: 'custom', message: `expected ${SIZE_HINT}, got ${JSON.stringify(v)}` });
+      return z.NEVER;
+    }
+    return bytes;
+  })
+  .meta({ id: 'Size', description: `Bytes: ${SIZE_HINT}` });
+
+/** A size or "max" (no limit), bytes or null after validation. */
+const SizeOrMax = z.union([z.literal('max'), Size], { error: `expected ${SIZE_HINT}, or "max"` }).transform((v) => (v === 'max' ? null : v));
+
+export const Duration = z
+  .string({ error: `expected ${DURATION_HINT}` })
+  .regex(durationRe, { error: `expected ${DURATION_HINT}` })
+  .transform((v, ctx) => {
+    const ms = parseDuration(v);
+    if (ms === null) {
+      ctx.addIssue({ code: 'custom', message: `expected ${DURATION_HINT}, got ${JSON.stringify(v)}` });
+      return z.NEVER;
+    }
+    return ms;
+  })
+  .meta({ id: 'Duration', description: DURATION_HINT });
+
+/** Text per locale; a plain string is English. Narration is Markdown. */
+export const Localized = z
+  .union([z.string(), z.strictObject({ en: z.string(), 'zh-CN': z.string().optional() })], {
+    error: 'expected text, or {en: ..., zh-CN: ...}',
+  })
+  .transform((v) => (typeof v === 'string' ? { en: v } : v))
+  .meta({ id: 'Localized', description: 'Text (Markdown for narration): a string in English, or per locale {en, zh-CN}' });
+
+const WorkloadName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,47}$/, { error: 'a workload name is letters, digits, "_", "." or "-" (at most 48), starting with a letter or digit' })
+  .meta({ id: 'WorkloadName' });
+
+const Count = z.number().int().positive();
+
+// ---------------------------------------------------------------- workloads
+
+const workloadCommon = {
+  /** Name the steps and expectations use. */
+  workload: WorkloadName,
+  oomScoreAdj: z.number().int().min(-1000).max(1000).optional(),
+  /** Hard cap: the workload is killed after this long. */
+  timeCap: Duration.optional(),
+};
+
+const StressSpec = z.strictObject({ vm: Count.default(1), vmBytes: Size, vmKeep: z.boolean().optional(), vmHang: z.number().int().nonnegative().optional() });
+const StressNgSpec = z.strictObject({
+  vm: Count.default(1),
+  vmBytes: Size,
+  vmKeep: z.boolean().optional(),
+  vmHang: z.number().int().nonnegative().optional(),
+  oomable: z.boolean().optional(),
+});
+const RampSpec = z.strictObject({ mbPerSec: z.number().positive(), stepMb: z.number().positive(), maxMb: z.number().positive().optional() });
+const CacheWriterSpec = z.strictObject({
+  mbPerSec: z.number().positive(),
+  totalMb: z.number().positive(),
+  holdSec: z.number().nonnegative().optional(),
+  dir: z.string().optional(),
+});
+
+export const StartAction = z.union([
+  z.strictObject({ ...workloadCommon, stress: StressSpec }),
+  z.strictObject({ ...workloadCommon, 'stress-ng': StressNgSpec }),
+  z.strictObject({ ...workloadCommon, ramp: RampSpec }),
+  z.strictObject({ ...workloadCommon, 'cache-writer': CacheWriterSpec }),
+]);
+
+// ---------------------------------------------------------------- conditions
+
+/** Bounds on an observed number; all given must hold. */
+function compareShape<T extends z.ZodType>(value: T) {
+  return { above: value.optional(), atLeast: value.optional(), below: value.optional(), atMost: value.optional(), equals: value.optional() };
+}
+const hasBound = (o: Record<string, unknown>) => ['above', 'atLeast', 'below', 'atMost', 'equals'].some((k) => o[k] !== undefined);
+const BOUND_ERROR = 'give at least one of above, atLeast, below, atMost, equals';
+function compare<T extends z.ZodType>(value: T) {
+  return z.strictObject(compareShape(value)).refine(hasBound, { error: BOUND_ERROR });
+}
+const ByteValue = z.union([z.literal('limit'), Size], { error: `expected ${SIZE_HINT}, or "limit"` });
+export const ByteCompare = compare(ByteValue).meta({ id: 'ByteCompare', description: 'Bounds in bytes (or "limit"); all given must hold' });
+export const CountCompare = compare(z.number().int().nonnegative()).meta({ id: 'CountCompare', description: 'Bounds on a count; all given must hold' });
+
+/** Byte-valued series of the target's samples. */
+export const ByteMetric = z.enum(['usage', 'workingSet', 'cache', 'rss', 'peak']);
+
+const WaitCondition = {
+  usage: ByteCompare.optional(),
+  workingSet: ByteCompare.optional(),
+  cache: ByteCompare.optional(),
+  rss: ByteCompare.optional(),
+  /** An OOM kill in the target; "any" or the workload it must hit. */
+  oomKill: z.union([z.literal('any'), WorkloadName]).optional(),
+  exited: WorkloadName.optional(),
+  underOom: z.boolean().optional(),
+  failcnt: CountCompare.optional(),
+  /** Just let time pass. */
+  for: Duration.optional(),
+};
+const WAIT_KEYS = Object.keys(WaitCondition);
+
+export const WaitAction = z
+  .strictObject({ ...WaitCondition, timeout: Duration.optional() })
+  .refine((w) => WAIT_KEYS.filter((k) => (w as Record<string, unknown>)[k] !== undefined).length === 1, {
+    error: `a wait needs exactly one condition: ${WAIT_KEYS.join(', ')}`,
+  });
+
+export const SetAction = z
+  .strictObject({
+    limit: SizeOrMax.optional(),
+    'oom-kill-disable': z.boolean().optional(),
+    'soft-limit': SizeOrMax.optional(),
+    high: SizeOrMax.optional(),
+    'oom-group': z.boolean().optional(),
+  })
+  .refine((o) => Object.values(o).some((v) => v !== undefined), { error: 'set at least one knob' });
+
+export const Action = z.union([
+  /** Create the target here (by default it is created before the first step). */
+  z.strictObject({ create: z.strictObject({}).nullable() }),
+  z.strictObject({ start: StartAction }),
+  z.strictObject({ wait: WaitAction }),
+  z.strictObject({ set: SetAction }),
+  z.strictObject({ stop: WorkloadName }),
+]).meta({ id: 'Action', description: 'One thing a step does: create, start, wait, set or stop' });
+
+// ---------------------------------------------------------------- expectations
+
+export const Expectation = z.union([
+  /** The OOM killer killed (a process of) this workload. */
+  z.strictObject({ oomKilled: WorkloadName }),
+  z.strictObject({ notOomKilled: WorkloadName }),
+  /** The workload ended with this exit code and/or signal ("KILL"). */
+  z.strictObject({
+    exited: z
+      .strictObject({ workload: WorkloadName, code: z.number().int().optional(), signal: z.string().regex(/^[A-Z0-9]+$/).optional() })
+      .refine((e) => e.code !== undefined || e.signal !== undefined, { error: 'give code or signal' }),
+  }),
+  z.strictObject({ failcnt: CountCompare }),
+  /** OOM kills in the target (kernel's oom_kill counter, else the reports seen). */
+  z.strictObject({ oomKills: z.union([z.number().int().nonnegative(), CountCompare]) }),
+  /** The highest peak (max_usage / memory.peak) never exceeded the limit. */
+  z.strictObject({ peakWithinLimit: z.literal(true) }),
+  /** No sample's usage exceeded the limit. */
+  z.strictObject({ usageWithinLimit: z.literal(true) }),
+  /** The target was under OOM (v1 under_oom = 1) at some sample. */
+  z.strictObject({ underOom: z.boolean() }),
+  /** The largest value a byte series reached. */
+  z.strictObject({ max: z.strictObject({ metric: ByteMetric, ...compareShape(ByteValue) }).refine(hasBound, { error: BOUND_ERROR }) }),
+]).meta({ id: 'Expectation', description: 'Checked at the end of the step over everything observed since the run started' });
+
+// ---------------------------------------------------------------- scenario
+
+export const ParamDef = z.strictObject({
+  type: z.enum(['size', 'duration', 'integer']),
+  default: z.union([z.string(), z.number()]),
+  description: Localized.optional(),
+});
+
+const ScenarioId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: 'an id is lowercase letters, digits and "-"' });
+
+export const Step = z.strictObject({
+  title: Localized,
+  narration: Localized.optional(),
+  actions: z.array(Action).default([]),
+  expect: z.array(Expectation).default([]),
+});
+
+export const Scenario = z.strictObject({
+  $schema: z.string().optional(),
+  id: ScenarioId,
+  title: Localized,
+  description: Localized.optional(),
+  target: z.strictObject({ kind: z.enum(['cgroup']) }, { error: 'target: {kind: cgroup} (docker and pod come later)' }).default({ kind: 'cgroup' }),
+  limit: SizeOrMax,
+  /** pinned: no swap for the target, so the limit means an OOM kill. */
+  swap: z.enum(['pinned', 'allowed']).default('pinned'),
+  params: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/), ParamDef).default({}),
+  steps: z.array(Step).min(1),
+});
+
+export type ScenarioInput = z.input<typeof Scenario>;
+export type Scenario = z.output<typeof Scenario>;
+export type Step = z.output<typeof Step>;
+export type Action = z.output<typeof Action>;
+export type StartAction = z.output<typeof StartAction>;
+export type WaitAction = z.output<typeof WaitAction>;
+export type SetAction = z.output<typeof SetAction>;
+export type Expectation = z.output<typeof Expectation>;
+export type ByteCompare = z.output<typeof ByteCompare>;
+export type CountCompare = z.output<typeof CountCompare>;
+export type ParamDef = z.output<typeof ParamDef>;
+export const WAIT_CONDITIONS = WAIT_KEYS;

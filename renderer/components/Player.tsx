@@ -1,0 +1,213 @@
+// The player: the same screen for a live run and a replay. It only shows a
+// ViewState (from fold); the controls above it differ.
+
+import { useCallback, useState, type ReactNode } from 'react';
+import type { Chart } from 'chart.js';
+import type { StepOutline, StepView, ViewState } from '../state/view-state';
+import { countersModel, memoryModel, type Marker } from '../charts/model';
+import { LabChart } from '../charts/LabChart';
+import { Narration } from './Narration';
+import { KernelPane, OutputPane, ProcessTable, TimelinePane } from './Panes';
+import { formatBytes, formatTime } from '../format';
+import { useI18n } from '../i18n/i18n';
+
+type Tab = 'kernel' | 'processes' | 'output' | 'timeline';
+
+export interface PlayerProps {
+  view: ViewState;
+  outline: StepOutline[];
+  /** Right end of the time axis in ms (the whole recording in a replay). */
+  xMaxMs: number;
+  controls: ReactNode;
+  onSelectStep?: (index: number) => void;
+  onChart?: (chart: Chart | null) => void;
+  mode: 'live' | 'replay';
+}
+
+export function Player({ view, outline, xMaxMs, controls, onSelectStep, onChart, mode }: PlayerProps) {
+  const { t, pick } = useI18n();
+  const [tab, setTab] = useState<Tab>('kernel');
+  const [highlightPid, setHighlightPid] = useState<number | null>(null);
+  const [shownStep, setShownStep] = useState<number | null>(null);
+  const steps = mergeSteps(outline, view.steps);
+  const current = shownStep ?? view.currentStep ?? lastStarted(view.steps);
+  const step = current !== null ? steps[current] : undefined;
+  const series = view.series['target'] ?? Object.values(view.series)[0];
+  const run = view.run;
+
+  const memLabels = { usage: t('chart.usage'), workingSet: t('chart.workingSet'), cache: t('chart.cache'), peak: t('chart.peak'), limit: t('chart.limit') };
+  const cntLabels = { failcnt: t('chart.failcnt'), oomKills: t('chart.oomKills') };
+  const markerLabel = useCallback(
+    (m: Marker) => (m.kind === 'kill' ? t('chart.kill', { comm: m.comm, pid: m.pid }) : m.kind === 'step' ? t('player.step', { n: m.index + 1 }) : `${t('chart.limit')} ${formatBytes(m.bytes)}`),
+    [t],
+  );
+
+  return (
+    <div className="player" data-testid="player" data-mode={mode}>
+      <header className="player-head">
+        <div>
+          <h2 data-testid="run-title">{run ? pick(run.scenario.title) : '…'}</h2>
+          {run && (
+            <div className="muted small">
+              {run.host.host} · {run.host.kernel} · cgroup {run.host.cgroup} · {t('player.target')} {run.target.kind} {run.target.path ?? ''} · {t('player.limit')}{' '}
+              {formatBytes(run.target.limitBytes)}
+              {run.target.swapPinned ? ` · ${t('player.swapPinned')}` : ''}
+            </div>
+          )}
+        </div>
+        <Outcome view={view} />
+      </header>
+      <div className="player-controls">{controls}</div>
+      <div className="player-body">
+        <ol className="steps" data-testid="steps">
+          {steps.map((s) => (
+            <li
+              key={s.index}
+              className={`step step-${s.status}${s.index === current ? ' current' : ''}`}
+              data-testid={`step-${s.index}`}
+              data-status={s.status}
+              onClick={() => {
+                setShownStep(mode === 'live' ? s.index : null);
+                onSelectStep?.(s.index);
+              }}
+            >
+              <div className="step-title">
+                <span className="step-icon">{stepIcon(s.status)}</span> {t('player.step', { n: s.index + 1 })}: {pick(s.title)}
+              </div>
+              {s.message && <div className="step-message">{s.message}</div>}
+              {s.expectations.length > 0 && (
+                <ul className="expectations">
+                  {s.expectations.map((e, i) => (
+                    <li key={i} className={e.passed ? 'pass' : 'fail'} data-testid="expectation" data-passed={e.passed}>
+                      <span className="mark">{e.passed ? '✓' : '✗'}</span> {e.text} <span className="observed">{e.observed}</span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </li>
+          ))}
+        </ol>
+        <div className="player-main">
+          {step && (
+            <section className="step-narration">
+              <h3>
+                {t('player.step', { n: step.index + 1 })}: {pick(step.title)}
+              </h3>
+              <Narration text={pick(step.narration)} />
+            </section>
+          )}
+          <LabChart
+            testId="memory-chart"
+            height={300}
+            labels={memLabels}
+            yTitle="MiB"
+            xTitle={t('chart.seconds')}
+            yFormat={(v) => `${v.toFixed(0)}`}
+            markerLabel={markerLabel}
+            onChart={onChart}
+            model={(b) => memoryModel(series, view.kills, view.steps, xMaxMs, b)}
+          />
+          <LabChart
+            testId="counters-chart"
+            height={120}
+            labels={cntLabels}
+            yTitle=""
+            xTitle=""
+            yFormat={(v) => (Number.isInteger(v) ? String(v) : '')}
+            markerLabel={(m) => (m.kind === 'kill' ? '☠' : '')}
+            model={(b) => countersModel(series, view.kills, view.steps, xMaxMs, b)}
+          />
+          <div className="markers" data-testid="markers">
+            {view.kills.map((k, i) => (
+              <span key={i} className="marker kill" data-testid="kill-marker">
+                ☠ {formatTime(k.t)} {t('chart.kill', { comm: k.report.comm, pid: k.report.pid })}
+              </span>
+            ))}
+            {series && series.length > 0 && <span className="muted small">{formatLast(series.items[series.length - 1]!)}</span>}
+          </div>
+        </div>
+      </div>
+      <div className="tabs">
+        {(['kernel', 'processes', 'output', 'timeline'] as const).map((k) => (
+          <button key={k} className={tab === k ? 'tab active' : 'tab'} onClick={() => setTab(k)} data-testid={`tab-${k}`}>
+            {t(`tabs.${k}`)}
+            {k === 'kernel' && view.kills.length > 0 ? ` (${view.kills.length} ☠)` : ''}
+          </button>
+        ))}
+      </div>
+      <div className="tab-body">
+        {tab === 'kernel' && (
+          <KernelPane
+            view={view}
+            onShowProcess={(pid) => {
+              setHighlightPid(pid);
+              setTab('processes');
+            }}
+          />
+        )}
+        {tab === 'processes' && <ProcessTable view={view} highlight={highlightPid} />}
+        {tab === 'output' && <OutputPane view={view} />}
+        {tab === 'timeline' && <TimelinePane view={view} />}
+      </div>
+    </div>
+  );
+}
+
+function Outcome({ view }: { view: ViewState }) {
+  const { t } = useI18n();
+  if (!view.end) return <span className="badge running">{t('player.running')}</span>;
+  return (
+    <span className={`badge outcome-${view.end.outcome}`} data-testid="outcome" title={view.end.reason ?? ''}>
+      {t(`player.outcome.${view.end.outcome}`)}
+    </span>
+  );
+}
+
+function formatLast(p: { usage: number; limit: number | null; failcnt: number; oomKills: number | null }): string {
+  return `usage ${formatBytes(p.usage)} / ${formatBytes(p.limit)} · failcnt ${p.failcnt} · oom_kill ${p.oomKills ?? '—'}`;
+}
+
+function stepIcon(status: StepView['status']): string {
+  switch (status) {
+    case 'ok':
+      return '✓';
+    case 'failed':
+    case 'error':
+    case 'timeout':
+      return '✗';
+    case 'running':
+      return '▶';
+    default:
+      return '·';
+  }
+}
+
+function lastStarted(steps: StepView[]): number | null {
+  for (let i = steps.length - 1; i >= 0; i--) if (steps[i]!.startT !== null) return i;
+  return null;
+}
+
+/** Steps from the outline (known up front) overlaid with what the events said. */
+export function mergeSteps(outline: StepOutline[], seen: StepView[]): StepView[] {
+  const n = Math.max(outline.length, seen.length);
+  const out: StepView[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = seen[i];
+    const o = outline[i];
+    out.push(
+      s && s.startT !== null
+        ? s
+        : {
+            index: i,
+            title: o?.title ?? s?.title ?? { en: '' },
+            narration: o?.narration ?? s?.narration ?? { en: '' },
+            startT: null,
+            endT: null,
+            status: 'pending',
+            message: null,
+            expectations: s?.expectations ?? [],
+          },
+    );
+  }
+  return out;
+}

@@ -1,0 +1,141 @@
+// Questions a connection asks (host key, password, passphrase,
+// keyboard-interactive) and the blocking warning for a changed host key.
+// Secrets typed here go straight to main and are not kept in the page.
+
+import { useState } from 'react';
+import type { HostEntry, IpcError, Prompt, PromptAnswer } from '../../electron/ipc';
+import { useI18n } from '../i18n/i18n';
+import { inline } from './Narration';
+
+export function PromptDialog({ prompt, host, canRemember, answer }: { prompt: Prompt; host: HostEntry | undefined; canRemember: boolean; answer: (a: PromptAnswer) => void }) {
+  const { t } = useI18n();
+  const [values, setValues] = useState<string[]>([]);
+  const [remember, setRemember] = useState(false);
+  const set = (i: number, v: string) => setValues((old) => Object.assign([...old], { [i]: v }));
+
+  if (prompt.kind === 'host-key') {
+    return (
+      <Modal testId="prompt-host-key" title={t('prompt.hostKey.title')}>
+        <p>{t('prompt.hostKey.body', { host: prompt.host })}</p>
+        <p className="fingerprint" data-testid="fingerprint">
+          {prompt.keyType} <code>{prompt.fingerprint}</code>
+        </p>
+        <div className="form-actions">
+          <button onClick={() => answer({ kind: 'host-key', decision: 'once' })} data-testid="trust-once">
+            {t('prompt.hostKey.once')}
+          </button>
+          <button className="primary" onClick={() => answer({ kind: 'host-key', decision: 'remember' })} data-testid="trust-remember">
+            {t('prompt.hostKey.remember')}
+          </button>
+          <button onClick={() => answer({ kind: 'host-key', decision: 'cancel' })} data-testid="trust-cancel">
+            {t('prompt.cancel')}
+          </button>
+        </div>
+      </Modal>
+    );
+  }
+
+  if (prompt.kind === 'keyboard-interactive') {
+    return (
+      <Modal testId="prompt-kbd" title={t('prompt.kbd.title', { host: prompt.host })}>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            answer({ kind: 'keyboard-interactive', responses: prompt.prompts.map((_, i) => values[i] ?? '') });
+          }}
+        >
+          {prompt.name && <p>{prompt.name}</p>}
+          {prompt.instructions && <p className="muted">{prompt.instructions}</p>}
+          {prompt.prompts.map((q, i) => (
+            <label key={i}>
+              {q.prompt}
+              <input autoFocus={i === 0} type={q.echo ? 'text' : 'password'} value={values[i] ?? ''} onChange={(e) => set(i, e.currentTarget.value)} />
+            </label>
+          ))}
+          <div className="form-actions">
+            <button type="submit" className="primary">
+              {t('prompt.ok')}
+            </button>
+            <button type="button" onClick={() => answer({ kind: 'keyboard-interactive', responses: null })}>
+              {t('prompt.cancel')}
+            </button>
+          </div>
+        </form>
+      </Modal>
+    );
+  }
+
+  const title = prompt.kind === 'password' ? t('prompt.password.title', { host: prompt.host }) : t('prompt.passphrase.title', { keyFile: prompt.keyFile });
+  const offerRemember = canRemember && host?.rememberSecret === true;
+  return (
+    <Modal testId={`prompt-${prompt.kind}`} title={title}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          answer({ kind: 'secret', value: values[0] ?? '', remember: offerRemember && remember });
+        }}
+      >
+        <input autoFocus type="password" data-testid="secret" value={values[0] ?? ''} onChange={(e) => set(0, e.currentTarget.value)} />
+        {offerRemember && (
+          <label className="check">
+            <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.currentTarget.checked)} /> {t('prompt.remember')}
+          </label>
+        )}
+        <div className="form-actions">
+          <button type="submit" className="primary">
+            {t('prompt.ok')}
+          </button>
+          <button type="button" onClick={() => answer({ kind: 'secret', value: null, remember: false })}>
+            {t('prompt.cancel')}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+/** Blocking: nothing else can be done until it is acknowledged. */
+export function HostKeyChanged({ error, close }: { error: IpcError; close: () => void }) {
+  const { t } = useI18n();
+  const host = error.data?.host ?? '';
+  return (
+    <Modal testId="host-key-changed" title={`⚠ ${t('hostKeyChanged.title')}`} danger>
+      <p>{t('hostKeyChanged.body', { host })}</p>
+      <table className="fingerprints">
+        <tbody>
+          <tr>
+            <th>{t('hostKeyChanged.presented')}</th>
+            <td>
+              {error.data?.keyType} <code data-testid="presented-fingerprint">{error.data?.fingerprint}</code>
+            </td>
+          </tr>
+          {error.data?.recorded && (
+            <tr>
+              <th>{t('hostKeyChanged.recorded')}</th>
+              <td>
+                <code>{error.data.recorded}</code>
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      <p>{inline(t('hostKeyChanged.next', { host: error.data?.knownHostsName ?? host }))}</p>
+      <div className="form-actions">
+        <button className="danger" onClick={close} data-testid="host-key-changed-close">
+          {t('hostKeyChanged.close')}
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+function Modal({ title, children, testId, danger }: { title: string; children: React.ReactNode; testId: string; danger?: boolean }) {
+  return (
+    <div className="modal-backdrop">
+      <div className={danger ? 'modal danger' : 'modal'} role="dialog" aria-modal="true" aria-label={title} data-testid={testId}>
+        <h3>{title}</h3>
+        {children}
+      </div>
+    </div>
+  );
+}

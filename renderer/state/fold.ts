@@ -1,0 +1,194 @@
+// The one reducer: (state, event) -> state. Live runs fold events as they
+// arrive; replays fold the recording's events up to the cursor. No clocks, no
+// I/O, no randomness: the same events always give the same view.
+
+import type { EventOf, LabEvent } from '../../electron/lab/events';
+import { append, emptyList } from './append-list';
+import { initialState, type ProcessView, type StepView, type ViewState } from './view-state';
+
+export function fold(state: ViewState, event: LabEvent): ViewState {
+  const s: ViewState = { ...state, t: Math.max(state.t, event.t), count: state.count + 1 };
+  switch (event.kind) {
+    case 'run-start': {
+      const { kind: _k, t: _t, ...run } = event;
+      return { ...s, run };
+    }
+    case 'run-end':
+      return { ...s, end: { t: event.t, outcome: event.outcome, reason: event.reason }, currentStep: null };
+    case 'step-start':
+      return {
+        ...s,
+        currentStep: event.index,
+        steps: withStep(s.steps, event.index, (st) => ({
+          ...st,
+          title: event.title,
+          narration: event.narration,
+          startT: event.t,
+          status: 'running',
+        })),
+      };
+    case 'step-end':
+      return {
+        ...s,
+        steps: withStep(s.steps, event.index, (st) => ({ ...st, endT: event.t, status: event.outcome, message: event.message })),
+      };
+    case 'expectation':
+      return {
+        ...s,
+        steps: withStep(s.steps, event.step, (st) => ({
+          ...st,
+          expectations: [...st.expectations, { t: event.t, text: event.text, passed: event.passed, observed: event.observed }],
+        })),
+      };
+    case 'action':
+      return { ...s, actions: append(s.actions, { t: event.t, step: event.step, text: event.text }) };
+    case 'sample':
+      return { ...s, series: { ...s.series, [event.cgroup]: append(s.series[event.cgroup] ?? emptyList(), toPoint(event)) } };
+    case 'processes':
+      return { ...s, processes: foldProcesses(s.processes, event) };
+    case 'kernel-line':
+      return { ...s, kernelLines: append(s.kernelLines, { t: event.t, text: event.raw }) };
+    case 'oom-kill': {
+      const victim = s.processes[event.report.pid];
+      const processes = { ...s.processes };
+      processes[event.report.pid] = victim
+        ? { ...victim, alive: false, killedT: event.t }
+        : {
+            pid: event.report.pid,
+            comm: event.report.comm,
+            rssKb: (event.report.anonRssKb ?? 0) + (event.report.fileRssKb ?? 0) + (event.report.shmemRssKb ?? 0),
+            oomScore: 0,
+            oomScoreAdj: event.report.oomScoreAdj ?? 0,
+            workload: event.workload,
+            cgroup: event.report.taskMemcg ?? event.report.memcg,
+            alive: false,
+            lastSeenT: event.t,
+            killedT: event.t,
+          };
+      return {
+        ...s,
+        processes,
+        kills: [...s.kills, { t: event.t, report: event.report, workload: event.workload, ...findReportLines(s, event) }],
+      };
+    }
+    case 'workload-start':
+      return {
+        ...s,
+        workloads: {
+          ...s.workloads,
+          [event.workload]: {
+            name: event.workload,
+            pid: event.pid,
+            argv: event.argv,
+            cgroup: event.cgroup,
+            verifiedMember: event.verifiedMember,
+            note: event.note,
+            startT: event.t,
+            exit: null,
+          },
+        },
+      };
+    case 'workload-output':
+      return { ...s, output: append(s.output, { t: event.t, workload: event.workload, fd: event.fd, line: event.line }) };
+    case 'workload-exit': {
+      const w = s.workloads[event.workload];
+      const exit = { t: event.t, code: event.code, signal: event.signal, oomKilled: event.oomKilled };
+      return {
+        ...s,
+        workloads: {
+          ...s.workloads,
+          [event.workload]: w
+            ? { ...w, exit }
+            : { name: event.workload, pid: event.pid, argv: [], cgroup: '', verifiedMember: false, note: null, startT: event.t, exit },
+        },
+      };
+    }
+    case 'status':
+      return { ...s, statuses: { ...s.statuses, [`${event.subject}/${event.name}`]: { ...event } } };
+    case 'warning':
+    case 'error':
+      return { ...s, notices: [...s.notices, { t: event.t, level: event.kind, message: event.message }] };
+    default: {
+      // A kind this build does not know (a newer recording): count it, show nothing.
+      const _never: never = event;
+      void _never;
+      return s;
+    }
+  }
+}
+
+export function foldAll(events: readonly LabEvent[], from: ViewState = initialState()): ViewState {
+  let s = from;
+  for (const e of events) s = fold(s, e);
+  return s;
+}
+
+/** Fold every event with t <= time: what the run looked like at that moment. */
+export function foldUntil(events: readonly LabEvent[], time: number): ViewState {
+  let s = initialState();
+  for (const e of events) {
+    if (e.t > time) break;
+    s = fold(s, e);
+  }
+  return s;
+}
+
+function withStep(steps: StepView[], index: number, f: (s: StepView) => StepView): StepView[] {
+  const out = steps.slice();
+  for (let i = out.length; i <= index; i++) {
+    out[i] ??= { index: i, title: { en: '' }, narration: { en: '' }, startT: null, endT: null, status: 'pending', message: null, expectations: [] };
+  }
+  out[index] = f(out[index]!);
+  return out;
+}
+
+function toPoint(e: EventOf<'sample'>) {
+  return {
+    t: e.t,
+    usage: e.usageBytes,
+    limit: e.limitBytes,
+    workingSet: e.workingSetBytes,
+    cache: e.cacheBytes,
+    rss: e.rssBytes,
+    peak: e.peakBytes,
+    failcnt: e.failcnt,
+    oomKills: e.oomKills,
+    underOom: e.underOom,
+  };
+}
+
+function foldProcesses(prev: Record<number, ProcessView>, e: EventOf<'processes'>): Record<number, ProcessView> {
+  const next: Record<number, ProcessView> = {};
+  const seen = new Set<number>();
+  for (const row of e.processes) {
+    seen.add(row.pid);
+    const old = prev[row.pid];
+    next[row.pid] = { ...row, cgroup: e.cgroup, alive: true, lastSeenT: e.t, killedT: old?.killedT ?? null };
+  }
+  // Keep the ones that left this cgroup (the victim must stay visible), marked gone.
+  for (const [pid, p] of Object.entries(prev)) {
+    if (seen.has(Number(pid))) continue;
+    next[Number(pid)] = p.cgroup === e.cgroup && p.alive ? { ...p, alive: false } : p;
+  }
+  return next;
+}
+
+/** The kernel-log lines the report was parsed from (first and last seen), to highlight them. */
+function findReportLines(s: ViewState, e: EventOf<'oom-kill'>): { kernelLine: number | null; kernelLineEnd: number | null } {
+  const first = e.report.lines[0]?.trim();
+  const lastText = e.report.lines.at(-1)?.trim();
+  if (!first) return { kernelLine: null, kernelLineEnd: null };
+  // Reports arrive right after their lines: search backwards a bounded way.
+  const lines = s.kernelLines;
+  let start: number | null = null;
+  for (let i = lines.length - 1, n = 0; i >= 0 && n < 2000; i--, n++) {
+    if (lines.items[i]!.text.includes(first)) {
+      start = i;
+      break;
+    }
+  }
+  if (start === null) return { kernelLine: null, kernelLineEnd: null };
+  let end = start;
+  for (let i = start; i < lines.length; i++) if (lastText && lines.items[i]!.text.includes(lastText)) end = i;
+  return { kernelLine: start, kernelLineEnd: end };
+}

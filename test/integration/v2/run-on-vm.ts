@@ -1,0 +1,46 @@
+// Helpers of the cgroup v2 suite: run a scenario file on the lab VM through
+// the SSH transport exactly as `oomlab run` does, and check the VM is clean.
+
+import { loadScenario } from '../../../electron/lab/scenario/load';
+import { runScenario, type RunResult } from '../../../electron/lab/scenario/runner';
+import { probeLite } from '../../../electron/lab/scenario/probe-lite';
+import type { EventOf, LabEvent, LabEventKind } from '../../../electron/lab/events';
+import type { HostFacts } from '../../../electron/lab/host/facts';
+import type { Transport } from '../../../electron/lab/ssh/transport';
+
+export async function probeVm(t: Transport): Promise<HostFacts> {
+  return probeLite(t);
+}
+
+export async function runScenarioOn(t: Transport, file: string, reconnect: () => Promise<Transport>): Promise<RunResult & { ms: number }> {
+  const facts = await probeVm(t);
+  const loaded = await loadScenario(file);
+  const t0 = Date.now();
+  const r = await runScenario({ transport: t, facts, loaded, appVersion: 'test-v2', onEvent: () => {}, reconnect });
+  return { ...r, ms: Date.now() - t0 };
+}
+
+export function eventsOf<K extends LabEventKind>(events: readonly LabEvent[], kind: K): Array<EventOf<K>> {
+  return events.filter((e): e is EventOf<K> => e.kind === kind);
+}
+
+/** The target's samples (not sub-groups). */
+export function targetSamples(events: readonly LabEvent[]) {
+  return eventsOf(events, 'sample').filter((s) => s.cgroup === 'target');
+}
+
+/** Verdicts and errors in one line, so a failed run says why in the test output. */
+export function explain(r: RunResult): string {
+  const bad = r.verdicts.filter((v) => !v.passed).map((v) => `step ${v.step}: ${v.text} (observed ${v.observed})`);
+  const errors = eventsOf(r.events, 'error').map((e) => e.message);
+  return `${r.outcome}${r.reason ? `: ${r.reason}` : ''}${bad.length ? ` | failed: ${bad.join('; ')}` : ''}${errors.length ? ` | errors: ${errors.join('; ')}` : ''}`;
+}
+
+/** oomlab cgroups, owner records, scratch dirs and stress processes left on the VM (empty when clean). */
+export async function leftovers(t: Transport): Promise<string> {
+  const r = await t.exec(
+    "find /sys/fs/cgroup -name 'oomlab*' 2>/dev/null; ls -d /run/oomlab/oomlab-* /var/tmp/oomlab-* 2>/dev/null; pgrep -a -x stress; pgrep -a -x stress-ng; true",
+    { timeoutMs: 30_000 },
+  );
+  return r.stdout.trim();
+}

@@ -1,0 +1,16 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { connectSsh } from '/work/main/electron/lab/ssh/connect';
+import { probeLite } from '/work/main/electron/lab/scenario/probe-lite';
+import { loadScenario } from '/work/main/electron/lab/scenario/load';
+import { runScenario } from '/work/main/electron/lab/scenario/runner';
+const st = JSON.parse(readFileSync('/root/.cache/oomlab/labvm/run/state.json', 'utf8'));
+writeFileSync('/tmp/empty_ssh_config', '');
+const user = process.argv[3] ?? 'root';
+const t = await connectSsh(`${user}@127.0.0.1:${st.port}`, { identityFiles: [st.identityFile], knownHostsFile: st.knownHostsFile, sshConfigFile: '/tmp/empty_ssh_config', useAgent: false });
+const facts = await probeLite(t);
+console.log(JSON.stringify(facts));
+const loaded = await loadScenario(process.argv[2] ?? '/work/main/scenarios/two-workers-123mi.yaml');
+const t0 = Date.now();
+const r = await runScenario({ transport: t, facts, loaded, appVersion: '0.1.0', onEvent: (e) => { if (e.kind !== 'sample' && e.kind !== 'processes' && e.kind !== 'kernel-line') console.log(JSON.stringify(e).slice(0, 300)); } });
+console.log(r.outcome, r.reason, r.verdicts, (Date.now() - t0) / 1000);
+await t.close();
