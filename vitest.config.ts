@@ -29,6 +29,8 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
           fileParallelism: false,
+          // expect.poll waits on visible state in the page; real connects and probes take seconds.
+          expect: { poll: { timeout: 20_000, interval: 50 } },
           testTimeout: 180_000,
           hookTimeout: 180_000,
         },

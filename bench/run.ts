@@ -10,7 +10,7 @@ import { Command } from 'commander';
 import type { EventOf, LabEvent } from '../electron/lab/events';
 import { createTarget, type Target } from '../electron/lab/targets/target';
 import { startSampler } from '../electron/lab/sampler/sampler';
-import { measureHostClock } from '../electron/lab/sampler/clock';
+import { measureHostClock, parseEpochSeconds } from '../electron/lab/sampler/clock';
 import { startKernelFollower } from '../electron/lab/kernel/follower';
 import { startWorkload, type RemoteContext } from '../electron/lab/workloads/spec';
 import { newReportParser, newRunId } from '../electron/lab/scenario/runner';
@@ -38,6 +38,39 @@ async function cpuTicks(t: Transport, pid: number): Promise<{ ticks: number; hz:
   const f = stat!.slice(stat!.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
   return { ticks, hz: Number(hz) };
+}
+
+/**
+ * Offset host wall clock - engine clock, from 20 pings over one open channel
+ * (an exec per reading would include opening a channel, hundreds of ms over
+ * SSH): the reading with the shortest round trip wins; ± half of it.
+ */
+async function pingOffset(t: Transport): Promise<{ offsetMs: number; uncertaintyMs: number }> {
+  const replies: Array<(line: string) => void> = [];
+  const proc = t.stream(`exec bash -c 'while read -r _; do echo "$EPOCHREALTIME"; done'`, {
+    onLine: (line, fd) => {
+      if (fd === 'stdout') replies.shift()?.(line);
+    },
+  });
+  let best: { offsetMs: number; rtt: number } | null = null;
+  try {
+    for (let i = 0; i < 20; i++) {
+      const t0 = performance.now();
+      const w0 = Date.now();
+      const line = await new Promise<string>((resolve, reject) => {
+        replies.push(resolve);
+        proc.write('\n');
+        setTimeout(() => reject(new Error('clock ping: no answer within 5 s')), 5000).unref();
+      });
+      const rtt = performance.now() - t0;
+      const offsetMs = parseEpochSeconds(line) - (w0 + rtt / 2);
+      if (!best || rtt < best.rtt) best = { offsetMs, rtt };
+    }
+  } finally {
+    proc.close();
+    await proc.exit;
+  }
+  return { offsetMs: best!.offsetMs, uncertaintyMs: best!.rtt / 2 };
 }
 
 function pct(sorted: number[], p: number): number {
@@ -98,11 +131,13 @@ async function main(argv: string[]): Promise<number> {
     // kernel log. On this machine the engine reads the same wall clock; on a
     // remote host it estimates it (± half a round trip).
     const local = transport.label === 'local';
-    const hostNow = () => (local ? Date.now() : clock.hostNow());
+    const ping = local ? { offsetMs: 0, uncertaintyMs: 0 } : await pingOffset(transport);
+    const hostNow = () => Date.now() + ping.offsetMs;
     const latencies: number[] = [];
     const pending: Array<(e: EventOf<'oom-kill'>) => void> = [];
     const onEvent = (e: LabEvent) => {
-      if (e.kind !== 'oom-kill') return;
+      // only kills in the bench's own cgroup (other runs may share the host)
+      if (e.kind !== 'oom-kill' || !(e.report.taskMemcg ?? '').startsWith(`${target!.hierarchyPath}/`)) return;
       const arrivedHostMs = hostNow();
       if (e.report.time.uptimeSec !== null) latencies.push(arrivedHostMs - (clock.startEpochMs + e.t));
       pending.shift()?.(e);
@@ -128,7 +163,7 @@ async function main(argv: string[]): Promise<number> {
     const p50 = pct(sorted, 50);
     const p95 = pct(sorted, 95);
     const max = sorted[sorted.length - 1] ?? NaN;
-    say(`OOM kill → engine latency over ${sorted.length} kills (${facts.kernelLog[0]}; ${local ? 'same clock' : `host clock estimated ±${clock.uncertaintyMs.toFixed(1)} ms`}):`);
+    say(`OOM kill → engine latency over ${sorted.length} kills (${facts.kernelLog[0]}; ${local ? 'same clock' : `host clock estimated ±${ping.uncertaintyMs.toFixed(2)} ms`}):`);
     say(`  p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms (aim ≤ 50), max ${max.toFixed(1)} ms${noTimestamp ? `; ${noTimestamp} reports had no kernel timestamp` : ''}`);
 
     process.stdout.write(
@@ -138,7 +173,7 @@ async function main(argv: string[]): Promise<number> {
         kernel: facts.kernel,
         cgroup: facts.cgroup,
         sampler: { intervalMs: o.intervalMs, seconds: +wall.toFixed(2), samples: n1 - n0, rateHz: +rateHz.toFixed(1), cpuPercentOfCore: +cpuPct.toFixed(2) },
-        oomLatencyMs: { kills: sorted.length, p50: +p50.toFixed(1), p95: +p95.toFixed(1), max: +max.toFixed(1), source: facts.kernelLog[0] ?? null },
+        oomLatencyMs: { kills: sorted.length, p50: +p50.toFixed(1), p95: +p95.toFixed(1), max: +max.toFixed(1), source: facts.kernelLog[0] ?? null, clockUncertaintyMs: +ping.uncertaintyMs.toFixed(2) },
       }) + '\n',
     );
     return 0;

@@ -98,8 +98,8 @@ export interface Settings {
 export interface ScenarioParam {
   name: string;
   label: Localized;
-  /** As the scenario file declares it: a size (123Mi), a duration (20s) or an integer. */
-  kind: 'size' | 'duration' | 'integer';
+  /** As the scenario file declares it: a size (123Mi), a duration (20s), an integer or a string (e.g. a docker image). */
+  kind: 'size' | 'duration' | 'integer' | 'string';
   default: number | string;
 }
 

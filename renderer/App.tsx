@@ -59,7 +59,8 @@ export function App({ api }: { api: OomlabApi }) {
     void attempt(call(api.listDemoRecordings()).then(setDemos));
     const offs = [
       api.on.connectProgress(({ hostId, stage, message }) =>
-        setStatus((old) => ({ ...old, [hostId]: { stage, message, facts: stage === 'connected' ? (old[hostId]?.facts ?? null) : stage === 'probing' ? null : (old[hostId]?.facts ?? null) } })),
+        // A host card only shows what the current connection probed.
+        setStatus((old) => ({ ...old, [hostId]: { stage, message, facts: stage === 'connected' ? (old[hostId]?.facts ?? null) : null } })),
       ),
       api.on.prompt((p) => setPrompts((old) => [...old, p])),
       api.on.promptClosed(({ promptId }) => setPrompts((old) => old.filter((p) => p.promptId !== promptId))),

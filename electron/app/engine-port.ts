@@ -43,6 +43,8 @@ export interface EnginePort {
   /** Resolves after run-end was emitted and everything the run made is removed. */
   run(req: RunRequest): Promise<void>;
   sshAliases(): SshAlias[];
+  /** Why this host cannot run a scenario at all (checked before a run starts), or null. */
+  hostProblem(facts: HostFacts): IpcError | null;
   /** Engine errors that are expected (unreachable, auth, host key, ...) as IPC errors; null for bugs. */
   classify(e: unknown): IpcError | null;
 }

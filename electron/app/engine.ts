@@ -103,10 +103,6 @@ export function createEngine(opts: EngineOptions): EnginePort {
     listScenarios,
 
     async run(req: RunRequest): Promise<void> {
-      if (!req.facts.canCreateCgroup) {
-        throw new UserError('no-cgroup-permission', `${req.facts.host}: cannot create memory cgroups (${req.facts.problems.join('; ') || 'not root and no sudo -n'}).`);
-      }
-      if (req.facts.kernelLog.length === 0) throw new UserError('host-missing-tool', `${req.facts.host}: the kernel log cannot be read, so OOM kills would go unseen.`);
       if (scenarioFiles.size === 0) await listScenarios();
       const file = scenarioFiles.get(req.scenarioId);
       if (!file) throw new UserError('scenario-invalid', `No scenario with id ${req.scenarioId}.`);
@@ -125,6 +121,16 @@ export function createEngine(opts: EngineOptions): EnginePort {
     },
 
     sshAliases: (): SshAlias[] => listSshAliases(opts.sshConfigFile),
+
+    hostProblem(facts: HostFacts): IpcError | null {
+      if (!facts.canCreateCgroup) {
+        return { code: 'no-cgroup-permission', message: `${facts.host}: cannot create memory cgroups (${facts.problems.join('; ') || 'not root and no sudo -n'}).`, data: { host: facts.host } };
+      }
+      if (facts.kernelLog.length === 0) {
+        return { code: 'host-missing-tool', message: `${facts.host}: the kernel log cannot be read (no /dev/kmsg, dmesg or journalctl access), so OOM kills would go unseen.`, data: { host: facts.host } };
+      }
+      return null;
+    },
 
     classify: classifyEngineError,
   };

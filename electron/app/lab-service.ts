@@ -326,6 +326,8 @@ export class LabService {
       throw new UserError('not-connected', `Connect to ${this.hostById(hostId).label} first.`);
     }
     if (conn.runId && this.runs.get(conn.runId)?.phase !== 'ended') throw new UserError('busy', 'A run is already going on this host; stop it first.');
+    const problem = this.deps.engine.hostProblem(conn.facts);
+    if (problem) throw new UserError(problem.code, problem.message, problem.data);
     const id = newRunId();
     const autosaveDir = join(this.deps.dataDir, 'recordings');
     mkdirSync(autosaveDir, { recursive: true });

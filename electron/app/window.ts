@@ -2,7 +2,7 @@
 // isolated, sandboxed, no Node, strict CSP, no remote content, no navigation,
 // no new windows, no permissions.
 
-import type { App, BrowserWindow as BrowserWindowT, BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
+import type { BrowserWindow as BrowserWindowT, BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
 
 /** Also in renderer/index.html as a meta tag (file:// responses carry no headers). */
 export const CONTENT_SECURITY_POLICY = [
@@ -74,6 +74,6 @@ export function lockDownSession(ses: Pick<Session, 'webRequest' | 'setPermission
   ses.setPermissionCheckHandler(() => false);
 }
 
-export function setupContentsLockdown(app: Pick<App, 'on'>): void {
+export function setupContentsLockdown(app: { on(event: 'web-contents-created', listener: (e: Electron.Event, contents: WebContents) => void): unknown }): void {
   app.on('web-contents-created', (_e, contents) => lockDownContents(contents));
 }

@@ -3,7 +3,8 @@
 // exits 0 only if every expectation passed. Ctrl-C cleans up, then exits 130.
 
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { LabEvent, Locale } from '../lab/events';
 import type { HostFacts } from '../lab/host/facts';
 import { RecordingWriter } from '../lab/recording/writer';
@@ -110,6 +111,16 @@ export async function runCommand(ref: string, o: RunCliOptions): Promise<number>
   } catch (e) {
     if (e instanceof ScenarioError) throw new CliExit(exitCodes.badInput, e.message);
     throw e;
+  }
+
+  if (o.record) {
+    // Fail before connecting, not after the run started.
+    const dir = dirname(resolve(o.record));
+    try {
+      accessSync(dir, constants.W_OK);
+    } catch {
+      throw new CliExit(exitCodes.badInput, `--record ${o.record}: cannot write to ${dir}`);
+    }
   }
 
   const ac = new AbortController();

@@ -15,7 +15,7 @@ export function KernelPane({ view, onShowProcess }: { view: ViewState; onShowPro
   const offset = view.kernelLines.length - lines.length;
   // Lines that belong to a report are highlighted.
   const inReport = new Set<number>();
-  for (const k of view.kills) {
+  for (const k of [...view.kills, ...view.otherKills]) {
     if (k.kernelLine === null || k.kernelLineEnd === null) continue;
     for (let i = Math.max(k.kernelLine, offset); i <= k.kernelLineEnd; i++) inReport.add(i);
   }
@@ -23,6 +23,11 @@ export function KernelPane({ view, onShowProcess }: { view: ViewState; onShowPro
     <div className="kernel-pane" data-testid="kernel-pane">
       <div className="reports">
         {view.kills.length === 0 ? <p className="muted">{t('kernel.noReports')}</p> : view.kills.map((k, i) => <KillCard key={i} kill={k} onShowProcess={onShowProcess} />)}
+        {view.otherKills.map((k, i) => (
+          <div key={`o${i}`} className="other-kill muted small" data-testid="other-kill">
+            {t('kernel.otherKill', { comm: k.report.comm, pid: k.report.pid, memcg: k.report.memcg })}
+          </div>
+        ))}
       </div>
       <FollowTail className="kernel-lines" dep={view.kernelLines.length}>
         {lines.length === 0 ? (

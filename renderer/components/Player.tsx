@@ -9,7 +9,7 @@ import { LabChart } from '../charts/LabChart';
 import { Narration } from './Narration';
 import { KernelPane, OutputPane, ProcessTable, TimelinePane } from './Panes';
 import { formatBytes, formatTime } from '../format';
-import { useI18n } from '../i18n/i18n';
+import { useI18n, type Translate } from '../i18n/i18n';
 
 type Tab = 'kernel' | 'processes' | 'output' | 'timeline';
 
@@ -123,7 +123,7 @@ export function Player({ view, outline, xMaxMs, controls, onSelectStep, onChart,
                 ☠ {formatTime(k.t)} {t('chart.kill', { comm: k.report.comm, pid: k.report.pid })}
               </span>
             ))}
-            {series && series.length > 0 && <span className="muted small">{formatLast(series.items[series.length - 1]!)}</span>}
+            {series && series.length > 0 && <span className="muted small">{formatLast(series.items[series.length - 1]!, t)}</span>}
           </div>
         </div>
       </div>
@@ -163,8 +163,8 @@ function Outcome({ view }: { view: ViewState }) {
   );
 }
 
-function formatLast(p: { usage: number; limit: number | null; failcnt: number; oomKills: number | null }): string {
-  return `usage ${formatBytes(p.usage)} / ${formatBytes(p.limit)} · failcnt ${p.failcnt} · oom_kill ${p.oomKills ?? '—'}`;
+function formatLast(p: { usage: number; limit: number | null; failcnt: number; oomKills: number | null }, t: Translate): string {
+  return t('chart.now', { usage: formatBytes(p.usage), limit: formatBytes(p.limit), failcnt: p.failcnt, oomKills: p.oomKills ?? '—' });
 }
 
 function stepIcon(status: StepView['status']): string {

@@ -6,7 +6,7 @@ import type { Chart } from 'chart.js';
 import type { LabEvent } from '../../electron/lab/events';
 import type { RecordingHeader } from '../../electron/lab/recording/format';
 import type { RunPhase, ScenarioSummary } from '../../electron/ipc';
-import { duration, marks, nextMark, prevMark, seek, startCursor, type ReplayCursor } from '../state/replay';
+import { duration, marks, nextMark, prevMark, replayOrder, seek, startCursor, type Checkpoints, type ReplayCursor } from '../state/replay';
 import { outlineFromEvents, type ViewState } from '../state/view-state';
 import type { LiveRun } from '../state/live';
 import { Player } from './Player';
@@ -29,7 +29,7 @@ const SPEEDS = [0.5, 1, 2, 4, 8] as const;
 
 export function ReplayView({ rec, saveExport, exportRequest }: { rec: ReplayRecording; saveExport: SaveExport; exportRequest: ExportRequest }) {
   const { t } = useI18n();
-  const events = rec.events;
+  const events = useMemo(() => replayOrder(rec.events), [rec.events]);
   const total = useMemo(() => duration(events), [events]);
   const m = useMemo(() => marks(events), [events]);
   const outline = useMemo(() => outlineFromEvents(events), [events]);
@@ -38,7 +38,8 @@ export function ReplayView({ rec, saveExport, exportRequest }: { rec: ReplayReco
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState<number>(1);
   const cursorRef = useRef<ReplayCursor>(startCursor());
-  const cursor = useMemo(() => (cursorRef.current = seek(events, cursorRef.current, time)), [events, time]);
+  const checkpoints = useMemo<Checkpoints>(() => [], [events]);
+  const cursor = useMemo(() => (cursorRef.current = seek(events, cursorRef.current, time, checkpoints)), [events, time, checkpoints]);
   const chart = useRef<Chart | null>(null);
   const timeRef = useRef(time);
   timeRef.current = time;

@@ -136,6 +136,7 @@ const en = {
   'chart.oomKills': 'oom_kill',
   'chart.kill': 'OOM kill: {comm} ({pid})',
   'chart.markers': 'Markers',
+  'chart.now': 'usage {usage} / {limit} · failcnt {failcnt} · oom_kill {oomKills}',
   'chart.noSamples': 'No samples yet.',
   'chart.seconds': 'seconds',
 
@@ -154,6 +155,7 @@ const en = {
   'kernel.showProcess': 'Show in process table',
   'kernel.noLines': 'No kernel messages yet.',
   'kernel.noReports': 'No OOM kill yet.',
+  'kernel.otherKill': 'Elsewhere on the host: {comm} ({pid}) was OOM-killed in {memcg} (not this run’s cgroup).',
   'proc.pid': 'pid',
   'proc.comm': 'comm',
   'proc.rss': 'RSS',
@@ -342,6 +344,7 @@ const zhCN: Record<MessageKey, string> = {
   'chart.oomKills': 'oom_kill',
   'chart.kill': 'OOM kill：{comm}（{pid}）',
   'chart.markers': '标记',
+  'chart.now': '用量 {usage} / {limit} · failcnt {failcnt} · oom_kill {oomKills}',
   'chart.noSamples': '还没有采样。',
   'chart.seconds': '秒',
 
@@ -360,6 +363,7 @@ const zhCN: Record<MessageKey, string> = {
   'kernel.showProcess': '在进程表中显示',
   'kernel.noLines': '还没有内核消息。',
   'kernel.noReports': '还没有 OOM kill。',
+  'kernel.otherKill': '主机上的其他位置：{comm}（{pid}）在 {memcg} 中被 OOM kill（不属于本次运行的 cgroup）。',
   'proc.pid': 'pid',
   'proc.comm': 'comm',
   'proc.rss': 'RSS',

@@ -6,6 +6,19 @@ import type { LabEvent } from '../../electron/lab/events';
 import { fold } from './fold';
 import { initialState, type ViewState } from './view-state';
 
+/**
+ * Events in time order. A recording is in arrival order, and streams from the
+ * host (samples, kernel log, workload output) interleave a few ms out of t
+ * order; "the run at time t" needs t order. The sort is stable, so events with
+ * equal t keep their recorded order (a kill stays after its kernel lines).
+ */
+export function replayOrder(events: readonly LabEvent[]): LabEvent[] {
+  return events
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.t - b.e.t || a.i - b.i)
+    .map((x) => x.e);
+}
+
 export interface ReplayCursor {
   /** Events folded: events[0 .. index). */
   index: number;
@@ -17,10 +30,32 @@ export function startCursor(): ReplayCursor {
   return { index: 0, time: -Infinity, state: initialState() };
 }
 
-export function seek(events: readonly LabEvent[], cursor: ReplayCursor, time: number): ReplayCursor {
-  let { index, state } = cursor.time <= time ? cursor : startCursor();
-  while (index < events.length && events[index]!.t <= time) state = fold(state, events[index++]!);
+/**
+ * Snapshots of the fold every CHECKPOINT_EVERY events, taken as the cursor
+ * moves forward. States are persistent (append-only lists are shared), so a
+ * snapshot is just a reference; scrubbing back resumes from the nearest one
+ * instead of folding a long recording from the start.
+ */
+export const CHECKPOINT_EVERY = 2000;
+export type Checkpoints = Array<{ index: number; state: ViewState }>;
+
+export function seek(events: readonly LabEvent[], cursor: ReplayCursor, time: number, checkpoints?: Checkpoints): ReplayCursor {
+  let { index, state } = cursor.time <= time ? cursor : from(checkpoints, events, time);
+  while (index < events.length && events[index]!.t <= time) {
+    state = fold(state, events[index++]!);
+    if (checkpoints && index % CHECKPOINT_EVERY === 0 && (checkpoints.at(-1)?.index ?? 0) < index) checkpoints.push({ index, state });
+  }
   return { index, time, state };
+}
+
+function from(checkpoints: Checkpoints | undefined, events: readonly LabEvent[], time: number): { index: number; state: ViewState } {
+  let best: { index: number; state: ViewState } = { index: 0, state: initialState() };
+  for (const c of checkpoints ?? []) {
+    // Usable when every event it folded is at or before `time`.
+    if (c.index > 0 && events[c.index - 1]!.t <= time) best = c;
+    else break;
+  }
+  return best;
 }
 
 export function duration(events: readonly LabEvent[]): number {

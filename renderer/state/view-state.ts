@@ -96,6 +96,8 @@ export interface ViewState {
   /** Samples per cgroup ("target" is what the main chart shows). */
   series: Record<string, AppendList<SamplePoint>>;
   kills: KillView[];
+  /** OOM kills the host's kernel reported in other cgroups during the run (not this run's). */
+  otherKills: KillView[];
   kernelLines: AppendList<TimedText>;
   processes: Record<number, ProcessView>;
   workloads: Record<string, WorkloadView>;
@@ -115,6 +117,7 @@ export function initialState(): ViewState {
     currentStep: null,
     series: {},
     kills: [],
+    otherKills: [],
     kernelLines: emptyList(),
     processes: {},
     workloads: {},

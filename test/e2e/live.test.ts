@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { readFileSync, rmSync } from 'node:fs';
 import { requireOrSkip, startSshd, type TestSshd } from '../helpers/sshd';
-import { chromiumOrSkip, launchBrowser, leftoverCgroups, openApp, type E2eApp } from './helpers/app';
+import { chromiumOrSkip, launchBrowser, leftoverCgroups, openApp, runIdsOf, type E2eApp } from './helpers/app';
 import { parseRecording } from '../../electron/lab/recording/parse';
 
 const pre = requireOrSkip(['root', 'sshd', 'cgroup-v1-memory', 'stress']);
@@ -25,10 +25,11 @@ describe.skipIf(pre.skip || browserPre.skip)('a live run over SSH', () => {
     app = await openApp(browser, { engine: { connect: { knownHostsFile: sshd.knownHostsFile, sshConfigFile: sshd.sshConfigFile, useAgent: false } } });
   });
   afterAll(async () => {
+    const runs = app ? runIdsOf(app) : [];
     await app?.close();
     await browser?.close();
     await sshd?.stop();
-    expect(leftoverCgroups()).toEqual([]);
+    expect(leftoverCgroups(runs)).toEqual([]);
   });
 
   it('plays the run step by step; the kill shows in the kernel log and on the chart as it happens', async () => {
@@ -89,7 +90,9 @@ describe.skipIf(pre.skip || browserPre.skip)('a live run over SSH', () => {
     const rec = parseRecording(readFileSync(saved, 'utf8'), saved);
     const runId = rec.header.runId;
     expect(rec.events).toEqual(app.service.runEvents(runId));
-    expect(rec.events.filter((e) => e.kind === 'oom-kill').length).toBe(1);
+    // One kill in this run's cgroup (the host's log may also show other cgroups' kills).
+    expect(rec.events.filter((e) => e.kind === 'oom-kill' && e.report.memcg.includes(runId)).length).toBe(1);
+    expect(await page.getByTestId('kill-card').count()).toBe(1);
     rmSync(saved);
     expect(app.consoleErrors).toEqual([]);
   });

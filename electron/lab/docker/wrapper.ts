@@ -99,7 +99,8 @@ pidwatch() {
 `;
 
 // The cap timer kills its own sleep when told to stop, so no sleep outlives the wrapper.
-const CAP_TIMER = `( sleep "$CAP" & s=$!; trap 'kill $s 2>/dev/null; exit 0' TERM; wait $s; ACTION; m timecap ) & cp=$!`;
+// It says so before acting: once the workload dies the wrapper stops the timer.
+const CAP_TIMER = `( sleep "$CAP" & s=$!; trap 'kill $s 2>/dev/null; exit 0' TERM; wait $s; m timecap; ACTION ) & cp=$!`;
 
 const MAIN = `join "$P1" || exit ${DOCKER_WRAPPER_REFUSED}
 if ! { printf '%s' "$GO" > "$R/tmp/.oomlab-go.tmp" && mv -f "$R/tmp/.oomlab-go.tmp" "$R${GATE_FILE}"; } 2>/dev/null; then

@@ -15,6 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import type { OomKillReport } from './report';
 import { asRoot, Script, sh } from '../ssh/quote';
+import type { ExitInfo, RemoteProcess } from '../ssh/transport';
 import type { EmitEvent, RemoteContext } from '../workloads/spec';
 import { OomReportParser } from './oom-parser';
 import { stripPrefix } from './prefix';
@@ -63,7 +64,7 @@ function sourceCommand(source: KernelLogSource): string {
 }
 
 /** The remote side: source in the background, a watcher that kills it on EOF, the clock line and the marker. */
-export function followerScript(source: KernelLogSource, runId: string, nonce: string): string {
+export function followerScript(source: KernelLogSource, runId: string, nonce: string, writeMarker = true): string {
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(runId)) throw new Error(`follower: bad run id ${JSON.stringify(runId)}`);
   const clockAndMarker = `t=$EPOCHREALTIME; read -r up _ < /proc/uptime
 printf '@oomlab:%s clock %s %s\\n' "$2" "$t" "$up"
@@ -75,7 +76,8 @@ LC_ALL=C ${new Script(sourceCommand(source))} &
 sp=$!
 ( while read -r _ <&3; do :; done; kill -s KILL $sp 2>/dev/null ) &
 wp=$!
-if command -v bash >/dev/null 2>&1; then
+if [ -z ${writeMarker ? '1' : ''} ]; then :
+elif command -v bash >/dev/null 2>&1; then
   bash -c ${clockAndMarker} oomlab-clock ${runId} "$N"
 else
   read -r up _ < /proc/uptime; printf '@oomlab:%s clock %s %s\\n' "$N" "$(date +%s.%N)" "$up"
@@ -87,7 +89,7 @@ printf '@oomlab:%s source-exit %s\\n' "$N" "$st"`;
 }
 
 /** A kernel log line normalised to dmesg's "[  uptime] text" (kmsg records converted; continuation lines dropped). */
-export function normaliseKernelLine(line: string, source: KernelLogSource): { raw: string; uptimeSec: number | null; text: string }[] {
+export function normaliseKernelLine(line: string, source: KernelLogSource): { raw: string; uptimeSec: number | null; text: string; seq: number | null }[] {
   if (source === 'kmsg') {
     if (line.startsWith(' ')) return []; // kmsg dictionary continuation (" SUBSYSTEM=...")
     const m = /^(\d+),(\d+),(\d+),[^;]*;(.*)$/.exec(line);
@@ -95,10 +97,11 @@ export function normaliseKernelLine(line: string, source: KernelLogSource): { ra
     const up = Number(m[3]) / 1e6;
     const stamp = `[${up.toFixed(6).padStart(12)}]`;
     const body = m[4]!.replace(/\\x([0-9a-f]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
-    return body.split('\n').map((text) => ({ raw: `${stamp} ${text}`, uptimeSec: up, text }));
+    const seq = Number(m[2]);
+    return body.split('\n').map((text) => ({ raw: `${stamp} ${text}`, uptimeSec: up, text, seq }));
   }
   const s = stripPrefix(line);
-  return [{ raw: line, uptimeSec: s.prefix.uptimeSec, text: s.text }];
+  return [{ raw: line, uptimeSec: s.prefix.uptimeSec, text: s.text, seq: null }];
 }
 
 /** The shared OOM report parser, completing a pending report when the log goes quiet. */
@@ -124,6 +127,8 @@ export function startKernelFollower(ctx: RemoteContext, opts: FollowerOptions, o
   let cutUptime = 0;
   let positioned = false;
   let lastUptime = -1;
+  let lastSeq = -1;
+  let restarts = 0;
   let stopped = false;
   let flushTimer: NodeJS.Timeout | null = null;
 
@@ -156,7 +161,13 @@ export function startKernelFollower(ctx: RemoteContext, opts: FollowerOptions, o
   };
 
   const onKernelLine = (line: string) => {
-    for (const l of normaliseKernelLine(line, source)) {
+    const records = normaliseKernelLine(line, source);
+    // A restarted kmsg reader replays the buffer: skip records already seen.
+    if (records[0]?.seq != null) {
+      if (records[0].seq <= lastSeq) return;
+      lastSeq = records[0].seq;
+    }
+    for (const l of records) {
       if (l.text.startsWith(startText)) {
         // Our marker: its kernel stamp and the epoch inside give the exact offset.
         const epoch = Number(l.text.slice(startText.length).trim()) * 1000;
@@ -208,28 +219,48 @@ export function startKernelFollower(ctx: RemoteContext, opts: FollowerOptions, o
     } else if (what === 'nomarker') {
       // Not allowed to write /dev/kmsg: start from the uptime read with the clock.
       useCut();
-    } else if (what === 'source-exit' && !stopped) {
-      onEvent({ kind: 'warning', message: `kernel log on ${transport.label}: ${source} ended (status ${args[0]})`, t: clock.now() });
     }
   };
 
-  const cmd = asRoot(followerScript(source, opts.runId, nonce), facts.root);
-  const proc = transport.stream(cmd, {
-    onLine: (line, fd) => {
-      if (fd === 'stderr') {
-        if (!stopped && line.trim()) onEvent({ kind: 'warning', message: `kernel log on ${transport.label}: ${line}`, t: clock.now() });
-        return;
-      }
-      if (line.startsWith(marker)) return onMarker(line.slice(marker.length));
-      onKernelLine(line);
-    },
-  });
-  const exited = proc.exit.then((info) => {
+  // `cat /dev/kmsg` fails with EPIPE when the ring buffer overwrites what it had
+  // not read yet (a busy log); then it is restarted, and the seq check above drops
+  // the replayed records. Other sources are restarted the same way if they die.
+  const MAX_RESTARTS = 20;
+  let proc: RemoteProcess;
+  let linesThisRun = 0;
+  let overtaken = false;
+  const launch = (writeMarker: boolean): Promise<ExitInfo> => {
+    linesThisRun = 0;
+    overtaken = false;
+    proc = transport.stream(asRoot(followerScript(source, opts.runId, nonce, writeMarker), facts.root), {
+      onLine: (line, fd) => {
+        if (fd === 'stderr') {
+          if (/Broken pipe/.test(line)) overtaken = true; // kmsg's EPIPE
+          else if (!stopped && line.trim()) onEvent({ kind: 'warning', message: `kernel log on ${transport.label}: ${line}`, t: clock.now() });
+          return;
+        }
+        if (line.startsWith(marker)) return onMarker(line.slice(marker.length));
+        linesThisRun++;
+        onKernelLine(line);
+      },
+    });
+    return proc.exit;
+  };
+  const exited = (async () => {
+    let info = await launch(true);
+    // Restart only a reader that was working (it delivered lines), never one that cannot start.
+    while (!stopped && !info.error && (linesThisRun > 0 || overtaken) && restarts < MAX_RESTARTS) {
+      restarts++;
+      await new Promise((r) => setTimeout(r, 50));
+      if (stopped) break;
+      if (restarts === 1) onEvent({ kind: 'warning', message: `kernel log on ${transport.label}: ${source} reader restarted (the ring buffer overtook it); replayed lines are skipped`, t: clock.now() });
+      info = await launch(false);
+    }
     if (flushTimer) clearTimeout(flushTimer);
     if (readyTimer) clearTimeout(readyTimer);
     if (parser.flush) emitReports(parser.flush());
     if (!positioned) rejectReady(new Error(`kernel log follower on ${transport.label} ended before it started (${info.error ?? `exit ${info.code ?? info.signal}`})`));
-  });
+  })();
   return {
     source,
     ready,

@@ -98,11 +98,14 @@ export class OomReportParser {
   feed(line: string, lineNo?: number): OomParserEvent[] {
     this.lineNo = lineNo ?? this.lineNo + 1;
     const out: OomParserEvent[] = [];
-    for (const segment of splitGluedLine(line)) {
-      const s = stripPrefix(segment);
-      // Other programs' syslog lines are not the kernel's, whatever they say.
-      if (s.prefix.tag !== null && s.prefix.tag !== 'kernel') continue;
-      for (const text of s.text.split('\n')) this.handle(text, s.prefix, out);
+    for (const physical of line.split(/\r?\n/)) {
+      for (const segment of splitGluedLine(physical)) {
+        const s = stripPrefix(segment);
+        // Other programs' syslog lines are not the kernel's, whatever they say.
+        if (s.prefix.tag !== null && s.prefix.tag !== 'kernel') continue;
+        // A /dev/kmsg record may carry several lines (escaped as \x0a).
+        for (const text of s.text.split('\n')) this.handle(text, s.prefix, out);
+      }
     }
     return out;
   }

@@ -117,6 +117,26 @@ const rules: PrefixRule[] = [
     },
   },
   {
+    // journalctl -o short-full: "Mon 2026-11-23 14:50:08 UTC host kernel: "
+    name: 'journal-full',
+    re: new RegExp(String.raw`(?:${DAY}) (\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d+)?) ([A-Z]{1,5}|[+-]\d\d:?\d\d)${HOST_TAG_REQUIRED} ?`, 'y'),
+    apply(m, p) {
+      p.wall = `${m[1]}T${m[2]}${m[3] === 'UTC' || m[3] === 'GMT' ? 'Z' : /^[+-]/.test(m[3] ?? '') ? m[3] : ` ${m[3]}`}`;
+      p.host = m[4] ?? null;
+      p.tag = m[5] ?? null;
+    },
+  },
+  {
+    // journalctl -o short-unix: "1763909408.032746 host kernel: "
+    name: 'journal-unix',
+    re: new RegExp(String.raw`(\d{9,11}\.\d{1,9})${HOST_TAG_REQUIRED} ?`, 'y'),
+    apply(m, p) {
+      p.wall = new Date(Number(m[1]) * 1000).toISOString();
+      p.host = m[2] ?? null;
+      p.tag = m[3] ?? null;
+    },
+  },
+  {
     // journalctl -o short-monotonic puts "host kernel:" after the uptime.
     name: 'host-kernel',
     re: /([\w.\-]+) kernel: ?/y,
@@ -218,6 +238,7 @@ const SPLIT_PATTERNS = [
   // Not after a quote: other programs' messages carry ISO times (time="2020-05-08T14:05:34...").
   String.raw`(?<![="'])\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?`,
   String.raw`\d{1,3},\d+,\d+,[-c+][^;]{0,40};`,
+  String.raw`(?:${DAY}) \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? (?:[A-Z]{1,5}|[+-]\d\d:?\d\d)${HOST_TAG_REQUIRED}`,
   String.raw`(?:${FACILITIES})\s*:\s*(?:${LEVELS.join('|')})\s*:`,
 ];
 const SPLIT_RE = new RegExp(SPLIT_PATTERNS.join('|'), 'g');

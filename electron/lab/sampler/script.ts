@@ -114,7 +114,8 @@ while :; do
   nowu=\${EPOCHREALTIME/./}
   rem=$((next-nowu))
   if (( rem < 200 )); then
-    (( rem < -IV )) && next=$nowu
+    # Late: catch up with short waits; only after a long stall (10 ticks) start afresh.
+    (( rem < -10 * IV )) && next=$nowu
     rem=200
   fi
   if (( rem < 1000000 )); then to=00000$rem; to=0.\${to: -6}; else printf -v to '%d.%06d' $((rem/1000000)) $((rem%1000000)); fi

@@ -116,6 +116,11 @@ export function describeExpectation(e: Expectation): string {
     const parts = [e.exited.code !== undefined ? `code ${e.exited.code}` : null, e.exited.signal !== undefined ? `signal ${e.exited.signal}` : null].filter(Boolean);
     return `${e.exited.workload} exited with ${parts.join(' and ')}`;
   }
+  if ('container' in e) {
+    const c = e.container;
+    const parts = [c.oomKilled !== undefined ? `OOMKilled=${c.oomKilled}` : null, c.exitCode !== undefined ? `exit code ${c.exitCode}` : null, c.phase !== undefined ? `status ${c.phase}` : null];
+    return `the container reports ${parts.filter(Boolean).join(', ')}`;
+  }
   if ('failcnt' in e) return `failcnt ${describeBounds(e.failcnt)}`;
   if ('oomKills' in e) return `OOM kills ${typeof e.oomKills === 'number' ? `= ${e.oomKills}` : describeBounds(e.oomKills)}`;
   if ('peakWithinLimit' in e) return 'peak usage never above the limit';
@@ -149,6 +154,15 @@ export function evaluateExpectation(e: Expectation, events: readonly LabEvent[])
     const x = exitOf(events, e.exited.workload);
     const ok = x !== undefined && (e.exited.code === undefined || x.code === e.exited.code) && (e.exited.signal === undefined || x.signal === e.exited.signal);
     return v(ok, describeExit(x));
+  }
+
+  if ('container' in e) {
+    const st = events.filter((x): x is EventOf<'status'> => x.kind === 'status' && x.subject === 'container');
+    const last = st[st.length - 1];
+    if (!last) return v(false, 'no container status was read (not a docker target, or no workload ended)');
+    const c = e.container;
+    const ok = (c.oomKilled === undefined || last.oomKilled === c.oomKilled) && (c.exitCode === undefined || last.exitCode === c.exitCode) && (c.phase === undefined || last.phase === c.phase);
+    return v(ok, `${last.name}: status ${last.phase}, OOMKilled=${last.oomKilled}, exit code ${last.exitCode ?? 'none'}, restarts ${last.restartCount ?? 0} at ${secs(last.t)}`);
   }
 
   if (samples.length === 0 && !('oomKills' in e)) return v(false, 'no samples of the target were received');

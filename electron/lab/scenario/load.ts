@@ -133,6 +133,8 @@ function paramValue(def: ParamDef, value: string | number): string | number | nu
       const n = typeof value === 'number' ? value : /^-?[0-9]+$/.test(value.trim()) ? Number(value) : NaN;
       return Number.isSafeInteger(n) ? n : null;
     }
+    case 'string':
+      return typeof value === 'string' && value.length <= 1024 ? value : null;
   }
 }
 

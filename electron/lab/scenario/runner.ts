@@ -4,7 +4,7 @@
 // expectation, timeout, abort/Ctrl-C, dropped SSH link). Everything it sees or
 // does is emitted as LabEvents on the host's clock.
 
-import type { LabEvent, LabEventBody } from '../events';
+import type { EventOf, LabEvent, LabEventBody } from '../events';
 import type { HostFacts } from '../host/facts';
 import type { Transport } from '../ssh/transport';
 import { createTarget, sweepLeftovers, type Target, type TargetSpec } from '../targets/target';
@@ -128,6 +128,27 @@ class Run {
     for (const w of [...this.waiters]) w();
   };
 
+  /**
+   * The kernel log is the whole host's: an OOM kill in someone else's cgroup
+   * is not this run's (it must not satisfy "wait for an OOM kill"), so it
+   * becomes a warning; its lines stay as kernel-line events.
+   */
+  private readonly emitKernel = (e: LabEvent): void => {
+    if (e.kind === 'oom-kill' && !this.isOurs(e)) {
+      const r = e.report;
+      this.emit({ kind: 'warning', t: e.t, message: `OOM kill outside this run on ${this.o.transport.label}: pid ${r.pid} (${r.comm}) in ${r.taskMemcg ?? r.memcg}` });
+      return;
+    }
+    this.emit(e);
+  };
+
+  private isOurs(e: EventOf<'oom-kill'>): boolean {
+    if (e.workload !== null) return true;
+    const hp = this.target?.hierarchyPath;
+    const inside = (p: string | null) => hp !== undefined && p !== null && (p === hp || p.startsWith(`${hp}/`));
+    return inside(e.report.memcg) || inside(e.report.taskMemcg) || this.workloadOfPid(e.report.pid) !== null;
+  }
+
   private say(body: LabEventBody): void {
     this.emit({ ...body, t: this.now() } as LabEvent);
   }
@@ -236,7 +257,7 @@ class Run {
         }
       }
       this.clock = await measureHostClock(transport);
-      const spec: TargetSpec = { runId: this.runId, limitBytes: s.limit, swap: s.swap, appVersion: this.o.appVersion };
+      const spec: TargetSpec = { runId: this.runId, limitBytes: s.limit, swap: s.swap, appVersion: this.o.appVersion, ...(s.target.kind === 'docker' ? { docker: { image: s.target.image, mode: s.target.mode, network: s.target.network } } : {}) };
       this.target = createTarget(transport, facts, spec);
       this.emit({
         kind: 'run-start',
@@ -255,7 +276,7 @@ class Run {
       this.follower = startKernelFollower(
         this.ctx,
         { runId: this.runId, parser: newReportParser(), resolveWorkload: (r) => this.target?.workloadOfCgroup(r.taskMemcg) ?? this.workloadOfPid(r.pid) },
-        this.emit,
+        this.emitKernel,
       );
       await this.bounded(this.follower.ready, 20_000, `following the kernel log (${this.follower.source})`);
 
@@ -442,7 +463,8 @@ class Run {
     let t: Transport | null = null;
     try {
       t = await withDeadline(this.o.reconnect(), 60_000, 'reconnecting');
-      const again = createTarget(t, this.o.facts, { runId: this.runId, limitBytes: this.target!.limitBytes, swap: this.target!.swapPinned ? 'pinned' : 'allowed', appVersion: this.o.appVersion });
+      const st = this.o.loaded.scenario.target;
+      const again = createTarget(t, this.o.facts, { runId: this.runId, limitBytes: this.target!.limitBytes, swap: this.target!.swapPinned ? 'pinned' : 'allowed', appVersion: this.o.appVersion, ...(st.kind === 'docker' ? { docker: { image: st.image, mode: st.mode, network: st.network } } : {}) });
       await withDeadline(again.destroy(), 60_000, `removing ${path}`);
       this.action(`reconnected and removed ${path}`);
     } catch (e) {

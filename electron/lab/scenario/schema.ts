@@ -173,6 +173,12 @@ export const Expectation = z.union([
   z.strictObject({ peakWithinLimit: z.literal(true) }),
   /** No sample's usage exceeded the limit. */
   z.strictObject({ usageWithinLimit: z.literal(true) }),
+  /** The container's state as docker inspect reported it when its last workload ended (docker targets). */
+  z.strictObject({
+    container: z
+      .strictObject({ oomKilled: z.boolean().optional(), exitCode: z.number().int().optional(), phase: z.string().optional() })
+      .refine((c) => c.oomKilled !== undefined || c.exitCode !== undefined || c.phase !== undefined, { error: 'give oomKilled, exitCode or phase' }),
+  }),
   /** The target was under OOM (v1 under_oom = 1) at some sample. */
   z.strictObject({ underOom: z.boolean() }),
   /** The largest value a byte series reached. */
@@ -181,8 +187,27 @@ export const Expectation = z.union([
 
 // ---------------------------------------------------------------- scenario
 
+/** A Docker container as the target (targets/docker.ts). */
+export const DockerTarget = z
+  .strictObject({
+    kind: z.literal('docker'),
+    /** "oomlab/stress" is built on the host from its own stress/stress-ng; any other image must already be there. */
+    image: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}$/, { error: 'an image reference such as oomlab/stress or name:tag' })
+      .default('oomlab/stress'),
+    /** main: the first workload is the container's main process (the container ends with it); exec: PID 1 idles, workloads come in by docker exec. */
+    mode: z.enum(['main', 'exec']).default('main'),
+    network: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { error: 'a network name: none, host, bridge or a user network' })
+      .default('none'),
+  })
+  .meta({ id: 'DockerTarget', description: 'A Docker container with --memory = limit (and --memory-swap = limit when swap is pinned)' });
+
 export const ParamDef = z.strictObject({
-  type: z.enum(['size', 'duration', 'integer']),
+  /** string: free text checked where it is used (e.g. a docker image reference). */
+  type: z.enum(['size', 'duration', 'integer', 'string']),
   default: z.union([z.string(), z.number()]),
   description: Localized.optional(),
 });
@@ -201,7 +226,9 @@ export const Scenario = z.strictObject({
   id: ScenarioId,
   title: Localized,
   description: Localized.optional(),
-  target: z.strictObject({ kind: z.enum(['cgroup']) }, { error: 'target: {kind: cgroup} (docker and pod come later)' }).default({ kind: 'cgroup' }),
+  target: z
+    .discriminatedUnion('kind', [z.strictObject({ kind: z.literal('cgroup') }), DockerTarget], { error: 'target: {kind: cgroup} or {kind: docker, image?, mode?, network?} (pod comes later)' })
+    .default({ kind: 'cgroup' }),
   limit: SizeOrMax,
   /** pinned: no swap for the target, so the limit means an OOM kill. */
   swap: z.enum(['pinned', 'allowed']).default('pinned'),

@@ -107,8 +107,20 @@ export class SshTransport implements Transport {
         let gotExit = false;
         let timedOut = false;
         let settled = false;
+        let killWanted = false;
+        let killSent = false;
+        // Kill once the pid line is in (an abort can come before it).
+        const kill = () => {
+          killWanted = true;
+          if (killSent || pid.pid === null) return;
+          killSent = true;
+          void this.killRemote(pid.pid, 'KILL', ch);
+        };
         ch.on('data', (b: Buffer) => out.push(b));
-        ch.stderr.on('data', (b: Buffer) => pid.push(b));
+        ch.stderr.on('data', (b: Buffer) => {
+          pid.push(b);
+          if (killWanted) kill();
+        });
         ch.on('exit', (code: number | null, signal?: string) => {
           gotExit = true;
           exit = { code: code ?? null, signal: os(signal) };
@@ -119,11 +131,13 @@ export class SshTransport implements Transport {
               // Reject now; the kill and the channel's end follow in the background.
               settled = true;
               reject(new TimeoutError(command, opts.timeoutMs ?? 0));
-              void this.killRemote(pid.pid, 'KILL', ch);
+              kill();
             }, opts.timeoutMs)
           : undefined;
-        const onAbort = () => void this.killRemote(pid.pid, 'KILL', ch);
+        const onAbort = () => kill();
         opts.signal?.addEventListener('abort', onAbort, { once: true });
+        // Aborted while it waited for a free session.
+        if (opts.signal?.aborted) kill();
         ch.on('close', () => {
           clearTimeout(timer);
           opts.signal?.removeEventListener('abort', onAbort);

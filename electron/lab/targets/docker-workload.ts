@@ -114,10 +114,13 @@ export function startDockerWorkload(ctx: RemoteContext, target: DockerTarget, id
         const status = args[0] === '-' ? null : Number(args[0]);
         const { code, signal } = status === null ? { code: null, signal: null } : decodeStatus(status);
         const k = args[1] === '-' || args[1] === undefined ? null : Number(args[1]);
-        // The leaf's own counter when it is still there (exec mode on v1); in main mode the
-        // container's cgroup is gone with it, and docker's flag is what is left.
+        // The leaf's own counter when it is still there (exec mode on v1). In main mode the
+        // container's cgroup went with it, and docker's flag is what is left; that flag is
+        // sticky (any OOM in the container since it started), so it counts only for a main
+        // process that died badly and was not stopped or capped by us.
         const c = container as ContainerInfo | null;
-        const oomKilled = k !== null ? k > 0 : main && c !== null && !c.state.running && c.state.oomKilled;
+        const failed = signal === 'KILL' || (code !== null && code !== 0);
+        const oomKilled = k !== null ? k > 0 : main && c !== null && !c.state.running && c.state.oomKilled && failed && !stopping && !timeCapHit;
         finish(code, signal, oomKilled, t(args[2]), status === null ? 'the container was removed before it reported an exit status' : null);
         break;
       }

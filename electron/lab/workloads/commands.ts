@@ -7,6 +7,8 @@ export type RampImpl = 'perl' | 'python3' | 'sh';
 
 export interface BuiltWorkload {
   argv: string[];
+  /** argv for events and printing: inline scripts shown by name, not in full. */
+  display: string[];
   /** A file the wrapper removes when the workload ends or is killed. */
   cleanupFile: string | null;
   /** Said in workload-start (which fallback, caveats). */
@@ -113,22 +115,25 @@ export function buildWorkload(spec: WorkloadSpec, ctx: { rampImpl: RampImpl; scr
       const argv = ['stress', '--vm', String(spec.vm), '--vm-bytes', `${spec.vmBytes}B`];
       if (spec.vmKeep) argv.push('--vm-keep');
       if (spec.vmHang !== undefined) argv.push('--vm-hang', String(spec.vmHang));
-      return { argv, cleanupFile: null, note: null };
+      return { argv, display: argv, cleanupFile: null, note: null };
     }
     case 'stress-ng': {
       const argv = ['stress-ng', '--vm', String(spec.vm), '--vm-bytes', `${spec.vmBytes}`];
       if (spec.vmKeep) argv.push('--vm-keep');
       if (spec.vmHang !== undefined) argv.push('--vm-hang', String(spec.vmHang));
       if (spec.oomable) argv.push('--oomable');
-      return { argv, cleanupFile: null, note: 'stress-ng sets its stressors\' oom_score_adj itself' };
+      return { argv, display: argv, cleanupFile: null, note: 'stress-ng sets its stressors\' oom_score_adj itself' };
     }
     case 'ramp': {
       const max = String(spec.maxMb ?? 0);
       const note = `ramp implemented with ${ctx.rampImpl}`;
-      if (ctx.rampImpl === 'perl') return { argv: ['perl', '-e', RAMP_PERL, String(spec.mbPerSec), String(spec.stepMb), max], cleanupFile: null, note };
-      if (ctx.rampImpl === 'python3') return { argv: ['python3', '-c', RAMP_PY, String(spec.mbPerSec), String(spec.stepMb), max], cleanupFile: null, note };
+      const args = [String(spec.mbPerSec), String(spec.stepMb), max];
+      if (ctx.rampImpl === 'perl') return { argv: ['perl', '-e', RAMP_PERL, ...args], display: ['perl', '-e', '<oomlab ramp>', ...args], cleanupFile: null, note };
+      if (ctx.rampImpl === 'python3') return { argv: ['python3', '-c', RAMP_PY, ...args], display: ['python3', '-c', '<oomlab ramp>', ...args], cleanupFile: null, note };
+      const shArgs = [...args, secs(spec.stepMb / spec.mbPerSec)];
       return {
-        argv: ['sh', '-c', RAMP_SH, 'oomlab-ramp', String(spec.mbPerSec), String(spec.stepMb), max, secs(spec.stepMb / spec.mbPerSec)],
+        argv: ['sh', '-c', RAMP_SH, 'oomlab-ramp', ...shArgs],
+        display: ['sh', '-c', '<oomlab ramp>', 'oomlab-ramp', ...shArgs],
         cleanupFile: null,
         note: `${note} (no perl or python3 on the host; shell strings, paced by sleep)`,
       };
@@ -136,8 +141,10 @@ export function buildWorkload(spec: WorkloadSpec, ctx: { rampImpl: RampImpl; scr
     case 'cache-writer': {
       const file = `${ctx.scratchDir}/${ctx.workload}.cache`;
       const chunk = Math.max(1, Math.round(spec.mbPerSec / 10));
+      const args = [file, String(spec.totalMb), String(chunk), secs(chunk / spec.mbPerSec), String(spec.holdSec ?? 0)];
       return {
-        argv: ['sh', '-c', CACHE_WRITER, 'oomlab-cache-writer', file, String(spec.totalMb), String(chunk), secs(chunk / spec.mbPerSec), String(spec.holdSec ?? 0)],
+        argv: ['sh', '-c', CACHE_WRITER, 'oomlab-cache-writer', ...args],
+        display: ['sh', '-c', '<oomlab cache writer>', 'oomlab-cache-writer', ...args],
         cleanupFile: file,
         note: `writes ${file}`,
       };

@@ -151,10 +151,10 @@ export function startWorkload(ctx: RemoteContext, target: Target, id: string, sp
     const leaf = await target.prepareWorkload(id);
     cgroupPath = leaf.hierarchyPath;
     const built = buildWorkload(spec, { rampImpl, scratchDir: target.scratchDir, workload: id });
-    argv = built.argv;
+    argv = built.display;
     note = built.note;
     if (stopping) throw new Error('stopped before it started');
-    const script = wrapperScript({ nonce, kind, dir: leaf.dir, hierarchyPath: leaf.hierarchyPath, timeCapSec: spec.timeCapSec, oomScoreAdj: spec.oomScoreAdj ?? null, argv, cleanupFile: built.cleanupFile });
+    const script = wrapperScript({ nonce, kind, dir: leaf.dir, hierarchyPath: leaf.hierarchyPath, timeCapSec: spec.timeCapSec, oomScoreAdj: spec.oomScoreAdj ?? null, argv: built.argv, cleanupFile: built.cleanupFile });
     proc = transport.stream(asRoot(script, ctx.facts.root), { onLine });
     const info: ExitInfo = await proc.exit;
     if (!exitEvent) {
@@ -167,7 +167,8 @@ export function startWorkload(ctx: RemoteContext, target: Target, id: string, sp
     }
   };
   launch().catch((e: Error) => {
-    onEvent({ kind: 'error', message: `workload ${id} on ${transport.label}: ${e.message}`, t: clock.now() });
+    // Stopped before the wrapper ran: nothing started, nothing to report as an error.
+    if (!stopping) onEvent({ kind: 'error', message: `workload ${id} on ${transport.label}: ${e.message}`, t: clock.now() });
     finish(null, null, null, clock.now(), e.message);
   });
 

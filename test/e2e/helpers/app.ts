@@ -64,6 +64,8 @@ export interface AppOptions {
   locale?: string;
   systemLocale?: Locale;
   viewport?: { width: number; height: number };
+  /** The bundled recordings "try without a host" offers (default scenarios/recordings). */
+  demoDir?: string;
 }
 
 export async function launchBrowser(): Promise<Browser> {
@@ -86,7 +88,7 @@ export async function openApp(browser: Browser, o: AppOptions = {}): Promise<E2e
     dialogs,
     push: bridge.push,
     dataDir,
-    demoDir: join(ROOT, 'scenarios', 'recordings'),
+    demoDir: o.demoDir ?? join(ROOT, 'scenarios', 'recordings'),
     systemLocale: o.systemLocale ?? 'en',
     cipher: null,
     log: () => undefined,
@@ -147,8 +149,13 @@ export async function recordRealRun(path: string, scenario = 'two-workers-123mi'
   });
 }
 
-/** Lab cgroups still on this machine (none may outlive a test). */
-export function leftoverCgroups(): string[] {
+/** Cgroups of these runs still on this machine (none may outlive a test; other tests' are not ours to judge). */
+export function leftoverCgroups(runIds: readonly string[]): string[] {
   const r = spawnSync('find', ['/sys/fs/cgroup/memory', '-maxdepth', '3', '-name', 'oomlab-*'], { encoding: 'utf8' });
-  return r.stdout.split('\n').filter(Boolean);
+  return r.stdout.split('\n').filter((p) => runIds.some((id) => p.endsWith(`/oomlab-${id}`)));
+}
+
+/** Run ids main announced to the page (runPhase pushes). */
+export function runIdsOf(app: E2eApp): string[] {
+  return [...new Set(app.bridge.pushed.filter((p) => p.channel === 'oomlab:push:runPhase').map((p) => (p.payload as { runId: string }).runId))];
 }

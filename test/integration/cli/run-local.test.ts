@@ -117,9 +117,26 @@ steps:
     expect(partial.events.some((e) => e.kind === 'workload-start')).toBe(true);
     expect(partial.events.some((e) => e.kind === 'run-end')).toBe(false);
 
+    const rp = await runCli(['replay', rec]);
+    expect(rp.code, rp.stderr).toBe(0);
+    expect(rp.stdout).toContain('the recording ends before the run did (no run-end event)');
+
     const r = await runCli(['cleanup', '--host', 'local']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(start.target.path!);
     expect(leftovers(events)).toEqual([]);
+  });
+
+  it('`oomlab scenarios` lists the bundled scenarios; a bad scenario file exits 7 naming file:line:column', async () => {
+    const r = await runCli(['scenarios', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const list = parseNdjson(r.stdout) as unknown as Array<{ id: string; limitBytes: number; params: Record<string, string> }>;
+    expect(list.find((s) => s.id === 'two-workers-123mi')).toMatchObject({ limitBytes: 128974848, params: { big: '100M', small: '50M' } });
+
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'id: bad\ntitle: B\nlimit: 16Mi\nsteps:\n  - title: s\n    actions:\n      - start: { workload: w, stress: { vmBytes: lots } }\n');
+    const b = await runCli(['run', bad, '--host', 'local']);
+    expect(b.code).toBe(7);
+    expect(b.stderr).toContain(`${bad}:7:50: steps[0].actions[0].start.stress.vmBytes: expected a size`);
   });
 });

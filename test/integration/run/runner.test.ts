@@ -8,6 +8,9 @@ import { parseScenario } from '../../../electron/lab/scenario/load';
 import { runScenario, type RunResult } from '../../../electron/lab/scenario/runner';
 import { probeHost } from '../../../electron/lab/host/probe';
 import { LocalTransport } from '../../../electron/lab/ssh/local';
+import { createTarget } from '../../../electron/lab/targets/target';
+import { startWorkload, type WorkloadHandle } from '../../../electron/lab/workloads/spec';
+import { measureHostClock } from '../../../electron/lab/sampler/clock';
 import { requireOrSkip } from '../../helpers/sshd';
 import { leftovers, until } from '../cli/oomlab-child';
 
@@ -106,5 +109,47 @@ steps:
     last = r.events;
     expect(r.verdicts.filter((v) => !v.passed), JSON.stringify(r.verdicts)).toEqual([]);
     expect(r.outcome).toBe('passed');
+  });
+
+  it("an OOM kill in another cgroup on the host is not this run's", async () => {
+    // A second, separate oomlab target where a worker is OOM-killed while the run waits.
+    const transport = new LocalTransport();
+    const facts = await probeHost(transport);
+    const clock = await measureHostClock(transport);
+    const other = createTarget(transport, facts, { runId: `foreign-${Date.now().toString(36)}`, limitBytes: 16 * 1024 * 1024, appVersion: 'test' });
+    let foreign: WorkloadHandle | null = null;
+    try {
+      await other.create();
+      const r = await run(
+        `id: f
+title: F
+limit: 32Mi
+steps:
+  - title: waits for a kill of its own
+    actions:
+      - start: { workload: hog, stress: { vmBytes: 4M, vmKeep: true }, timeCap: 1m }
+      - wait: { oomKill: any, timeout: 4s }
+`,
+        {
+          onEvent: (e) => {
+            if (e.kind === 'workload-start' && !foreign) {
+              foreign = startWorkload({ transport, facts, clock }, other, 'foreign', { kind: 'stress', vm: 1, vmBytes: 32 * 1024 * 1024, timeCapSec: 30 }, () => {});
+            }
+          },
+        },
+      );
+      last = r.events;
+      expect(foreign).not.toBeNull();
+      const exit = await foreign!.exited;
+      expect(exit.oomKilled).toBe(true); // the foreign kill did happen, during the wait
+      expect(r.events.filter((e) => e.kind === 'oom-kill')).toEqual([]);
+      const warning = r.events.find((e): e is EventOf<'warning'> => e.kind === 'warning' && e.message.startsWith('OOM kill outside this run'));
+      expect(warning?.message).toContain(other.hierarchyPath);
+      expect(r.outcome).toBe('failed');
+      expect(r.reason).toBe('step 1: timed out after 4 s waiting for an OOM kill');
+    } finally {
+      await other.destroy();
+      await transport.close();
+    }
   });
 });

@@ -52,6 +52,16 @@ describe.skipIf(pre.skip)('exec and stream over a real sshd', () => {
     await until('the timed-out command to be gone', () => !running(marker));
   });
 
+  it('kills a command whose AbortSignal fires and reports the signal', async () => {
+    const marker = `sleep 33.${process.pid}`;
+    const ac = new AbortController();
+    const r = t.exec(`exec ${marker}`, { signal: ac.signal });
+    await until('the sleep to run', () => running(marker));
+    ac.abort();
+    expect(await r).toMatchObject({ code: null, signal: 'KILL' });
+    expect(running(marker)).toBe(false);
+  });
+
   it('streams lines in order, multi-byte characters intact', async () => {
     const lines: string[] = [];
     const p = t.stream(sh`for i in 1 2 3; do printf '%s\n' ${'größe ✓'}-$i; done; echo last-no-newline >&2; printf tail`, { onLine: (l, fd) => lines.push(`${fd}:${l}`) });
@@ -85,8 +95,8 @@ describe.skipIf(pre.skip)('exec and stream over a real sshd', () => {
   it('backpressure: a paused stream stops the remote writer, resume lets it go on', async () => {
     const counter = join(h.dir, 'bp-counter');
     let received = 0;
-    // 1 KiB lines fill the SSH window (2 MiB) and the channel buffer quickly.
-    const p = t.stream(sh`pad=$(printf '%01000d' 0); i=0; while :; do i=$((i+1)); echo "$i" > ${counter}; echo "$i $pad"; done`, { onLine: () => received++ });
+    // 8 KiB lines fill the SSH window (2 MiB) and the channel buffer in a few hundred writes.
+    const p = t.stream(sh`pad=$(printf '%08000d' 0); i=0; while :; do i=$((i+1)); echo "$i" > ${counter}; echo "$i $pad"; done`, { onLine: () => received++ });
     p.pause();
     const read = () => (existsSync(counter) ? Number(readFileSync(counter, 'utf8').trim() || 0) : 0);
     // Blocked: the remote counter stops moving once the SSH window and pipes are full.

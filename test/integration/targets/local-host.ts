@@ -24,7 +24,9 @@ function have(cmd: string): boolean {
 export function missingPrerequisite(tools: string[] = []): string | null {
   if (process.getuid?.() !== 0) return 'needs root (cgroup writes, /dev/kmsg)';
   if (!existsSync(`${V1_MOUNT}/memory.limit_in_bytes`)) return `needs a writable cgroup v1 memory hierarchy at ${V1_MOUNT}`;
-  for (const t of ['bash', 'timeout', ...tools]) if (!have(t)) return `needs ${t} on this host`;
+  for (const t of ['bash', 'timeout', ...tools]) {
+    if (t === 'sshd' ? !existsSync('/usr/sbin/sshd') : !have(t)) return `needs ${t} on this host`;
+  }
   return null;
 }
 

@@ -119,7 +119,7 @@ describe('window and session lockdown', () => {
     const ses = fake.session.defaultSession;
     lockDownSession(ses as never);
     let headers: Record<string, string[]> | undefined;
-    ses.headersHook!({ responseHeaders: { 'X-A': ['1'] } } as never, (r: { responseHeaders?: Record<string, string[]> }) => (headers = r.responseHeaders));
+    ses.headersHook!({ responseHeaders: { 'X-A': ['1'] } } as never, (r: Electron.HeadersReceivedResponse) => (headers = r.responseHeaders as Record<string, string[]>));
     expect(headers?.['Content-Security-Policy']).toEqual([CONTENT_SECURITY_POLICY]);
     expect(headers?.['X-A']).toEqual(['1']);
     expect(ses.requestHook!.filter.urls).toEqual(expect.arrayContaining(['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*']));

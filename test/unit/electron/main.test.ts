@@ -65,7 +65,7 @@ describe('main process', () => {
   it('locks the session down: CSP header, no network, no permissions; navigation blocked', () => {
     const ses = fake.session.defaultSession;
     let headers: Record<string, string[]> | undefined;
-    ses.headersHook!({ responseHeaders: {} } as never, (r: { responseHeaders?: Record<string, string[]> }) => (headers = r.responseHeaders));
+    ses.headersHook!({ responseHeaders: {} } as never, (r: Electron.HeadersReceivedResponse) => (headers = r.responseHeaders as Record<string, string[]>));
     expect(headers?.['Content-Security-Policy']).toEqual([CONTENT_SECURITY_POLICY]);
     expect(ses.requestHook).not.toBeNull();
     expect(win.webContents.fire('will-navigate', 'https://example.com/')).toBe(true);

@@ -125,6 +125,25 @@ export const FIXTURES: Fixture[] = [
   { file: 'local-6.18-stress-ng.raw.log', source: `${LOCAL}, stress-ng`, kills: [{ pid: 21722, comm: 'stress-ng-vm', memcg: '/oomlab-fixture-b0be52de', oomScoreAdj: 1000 }] },
   { file: 'local-6.18-odd-comm.raw.log', source: `${LOCAL}, renamed bash`, kills: [{ pid: 21815, comm: 'w/a (b) [c]', memcg: '/oomlab-fixture-7475d91d', anonRssKb: 31744 }] },
 
+  ...(['raw', 'ctime', 'journal-short', 'journal-iso', 'journal-monotonic'] as const).map(
+    (fmt): Fixture => ({
+      file: `labvm-6.1-plain.${fmt}.log`,
+      source: `captured on the lab VM, Debian 12 kernel 6.1, cgroup v2 (capture-labvm.ts), ${fmt}`,
+      kills: [{ pid: 348, comm: 'stress', memcg: '/oomlab-fixture-216b5128', taskMemcg: '/oomlab-fixture-216b5128', anonRssKb: 32300, oomScoreAdj: 0 }],
+    }),
+  ),
+  ...(['raw', 'journal-short'] as const).map(
+    (fmt): Fixture => ({
+      file: `labvm-6.1-oom-group.${fmt}.log`,
+      source: `captured on the lab VM, Debian 12 kernel 6.1, cgroup v2, memory.oom.group=1 (capture-labvm.ts), ${fmt}`,
+      kills: [
+        { pid: 400, comm: 'stress', memcg: '/oomlab-fixture-8128b159', anonRssKb: 17996 },
+        { pid: 399, comm: 'stress', memcg: '/oomlab-fixture-8128b159', anonRssKb: 96 },
+        { pid: 401, comm: 'stress', memcg: '/oomlab-fixture-8128b159', anonRssKb: 14436 },
+      ],
+    }),
+  ),
+
   {
     file: 'seed-000-docker-memcg-oneline.log',
     source: 'seeds/000_de550bb4547e4052.txt:102 (journalctl -k pasted as one line)',

@@ -25,10 +25,12 @@ const UNRELATED = [
   'oom_control is deprecated and will be removed. Please report your usecase to linux-mm-@kvack.org if you depend on this functionality.',
 ];
 
-type Style = 'none' | 'raw' | 'ctime' | 'syslog' | 'journal-precise' | 'journal-iso' | 'dmesg-iso' | 'level' | 'kmsg' | 'decode' | 'monotonic';
-const STYLES: Style[] = ['none', 'raw', 'ctime', 'syslog', 'journal-precise', 'journal-iso', 'dmesg-iso', 'level', 'kmsg', 'decode', 'monotonic'];
+type Style = 'none' | 'raw' | 'ctime' | 'syslog' | 'journal-precise' | 'journal-iso' | 'journal-full' | 'journal-unix' | 'dmesg-iso' | 'level' | 'kmsg' | 'decode' | 'monotonic';
+const STYLES: Style[] = ['none', 'raw', 'ctime', 'syslog', 'journal-precise', 'journal-iso', 'journal-full', 'journal-unix', 'dmesg-iso', 'level', 'kmsg', 'decode', 'monotonic'];
 // Styles whose prefix is distinctive enough to find again when the line breaks are lost.
-const GLUABLE = new Set<Style>(['raw', 'ctime', 'syslog', 'journal-precise', 'journal-iso', 'dmesg-iso', 'kmsg', 'decode', 'monotonic']);
+// (/dev/kmsg records are read one per read(2) and never arrive glued; "<pri>,<seq>,<usec>"
+// glued to a message ending in digits is ambiguous anyway.)
+const GLUABLE = new Set<Style>(['raw', 'ctime', 'syslog', 'journal-precise', 'journal-iso', 'journal-full', 'dmesg-iso', 'decode', 'monotonic']);
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
@@ -50,6 +52,10 @@ function render(body: string, i: number, style: Style): string {
       return `Nov 23 14:50:${pad2(s % 60)}.${String(i).padStart(6, '0')} lab-host kernel: ${body}`;
     case 'journal-iso':
       return `2026-11-23T14:50:${pad2(s % 60)}+0000 lab-host kernel: ${body}`;
+    case 'journal-full':
+      return `Mon 2026-11-23 14:50:${pad2(s % 60)} UTC lab-host kernel: ${body}`;
+    case 'journal-unix':
+      return `${(1763909400 + i * 0.000731).toFixed(6)} lab-host kernel: ${body}`;
     case 'dmesg-iso':
       return `2026-11-23T14:50:${pad2(s % 60)},${String(i).padStart(6, '0')}+00:00 ${body}`;
     case 'level':

@@ -103,3 +103,19 @@ describe('OomReportParser streaming', () => {
     expect(events.map((e) => [e.type, e.report.pid, e.report.comm])).toEqual([['kill', 11002, 'mem_alloc']]);
   });
 });
+
+describe('memory.oom.group (cgroup v2, lab VM)', () => {
+  it('emits the victim at once, marks it a group kill when the notice comes, then each member on its line', () => {
+    const all = lines('labvm-6.1-oom-group.raw.log');
+    const at = (needle: string) => all.findIndex((l) => l.includes(needle));
+    const events = stream('labvm-6.1-oom-group.raw.log');
+    expect(events.map(([i, e]) => [i, e.type, e.report.pid, e.report.groupKill])).toEqual([
+      [at('Killed process 400'), 'kill', 400, false],
+      [at('going to be killed due to memory.oom.group'), 'update', 400, true],
+      [at('Killed process 399'), 'kill', 399, true],
+      [at('Killed process 401'), 'kill', 401, true],
+    ]);
+    const update = events[1]?.[1];
+    expect(update?.type === 'update' && update.change).toBe('group-kill');
+  });
+});

@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { fold, foldAll, foldUntil } from '../../../renderer/state/fold';
 import { initialState, outlineFromEvents, type ViewState } from '../../../renderer/state/view-state';
-import { marks, nextMark, prevMark, seek, startCursor, duration } from '../../../renderer/state/replay';
+import { marks, nextMark, prevMark, seek, startCursor, duration, type Checkpoints } from '../../../renderer/state/replay';
 import { toArray } from '../../../renderer/state/append-list';
-import { handBuiltRun, sample } from './hand-built-events';
+import { handBuiltReport, handBuiltRun, sample } from './hand-built-events';
 
 const events = handBuiltRun();
 
@@ -43,6 +43,23 @@ describe('fold (hand-built run)', () => {
     expect(s.processes[4242]).toMatchObject({ alive: false, killedT: null });
     expect(s.processes[4251]).toMatchObject({ alive: true });
     expect(s.workloads.big!.exit).toEqual({ t: 1530, code: 1, signal: null, oomKilled: true });
+  });
+
+  it('keeps kills in other cgroups of the host apart from the run\'s', () => {
+    const foreign = { ...handBuiltReport, pid: 999, memcg: '/oomlab-itest-other', taskMemcg: '/oomlab-itest-other' };
+    const hostWide = { ...handBuiltReport, pid: 998, memcg: 'global', taskMemcg: null, global: true };
+    const sub = { ...handBuiltReport, pid: 997, memcg: '/oomlab/oomlab-r1/wl-small' };
+    const after = foldAll(
+      [
+        { kind: 'oom-kill', t: 1700, report: foreign, workload: null },
+        { kind: 'oom-kill', t: 1701, report: hostWide, workload: null },
+        { kind: 'oom-kill', t: 1702, report: sub, workload: null },
+      ],
+      s,
+    );
+    expect(after.kills.map((k) => k.report.pid)).toEqual([4243, 998, 997]);
+    expect(after.otherKills.map((k) => k.report.pid)).toEqual([999]);
+    expect(after.processes[999]).toBeUndefined();
   });
 
   it('never changes what a state it was given shows', () => {
@@ -88,6 +105,28 @@ describe('scrubbing', () => {
         }
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('resuming from checkpoints when scrubbing back gives the same view as folding from the start', () => {
+    const long = [...Array.from({ length: 9000 }, (_, i) => sample(i * 10, i * 1000, i, 0)), { kind: 'warning' as const, t: 90_000, message: 'end' }];
+    const checkpoints: Checkpoints = [];
+    let c = seek(long, startCursor(), Infinity, checkpoints);
+    expect(checkpoints.map((x) => x.index)).toEqual([2000, 4000, 6000, 8000]);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 90_000 }), { minLength: 1, maxLength: 8 }), (times) => {
+        for (const t of times) {
+          c = seek(long, c, t, checkpoints);
+          const d = foldUntil(long, t);
+          expect(c.state.count).toBe(d.count);
+          const a = c.state.series.target!;
+          const b = d.series.target!;
+          expect(a.length).toBe(b.length);
+          expect(a.items[a.length - 1]).toEqual(b.items[b.length - 1]);
+          expect(a.items.slice(0, a.length).reduce((n, p) => n + p.usage, 0)).toBe(b.items.slice(0, b.length).reduce((n, p) => n + p.usage, 0));
+        }
+      }),
+      { numRuns: 20 },
     );
   });
 

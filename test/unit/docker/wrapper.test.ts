@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { dockerWrapperScript, gateScript, type DockerWrapperOptions } from '../../../electron/lab/docker/wrapper';
+
+const ID = '7c467301f96beb49c32d59edd631c34324ec3994b907bc18136ac7283c5c9ed0';
+const base: DockerWrapperOptions = {
+  nonce: '0123456789abcdef',
+  mode: 'exec',
+  container: ID,
+  targetDir: `/sys/fs/cgroup/memory/docker/${ID}`,
+  leafDir: `/sys/fs/cgroup/memory/docker/${ID}/wl-big`,
+  leafHierarchyPath: `/docker/${ID}/wl-big`,
+  initPid: 4242,
+  timeCapSec: 120,
+  oomScoreAdj: null,
+  argv: ['stress', '--vm', '1', '--vm-bytes', "100M; echo 'pwned'"],
+  leafEvents: 'memory.oom_control',
+  reportPids: false,
+};
+
+const syntaxOk = (s: string) => spawnSync('/bin/sh', ['-n', '-c', s], { encoding: 'utf8' });
+
+describe('dockerWrapperScript', () => {
+  it('exec and main scripts are valid POSIX sh (dash -n)', () => {
+    for (const mode of ['exec', 'main'] as const) {
+      const r = syntaxOk(dockerWrapperScript({ ...base, mode, oomScoreAdj: 500, reportPids: true }));
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    }
+  });
+
+  it('exec: the argv become separate positional words, never shell text', () => {
+    const s = dockerWrapperScript(base);
+    expect(s).toContain(`set -- stress --vm 1 --vm-bytes '100M; echo '\\''pwned'\\'''`);
+    expect(s).toContain('docker exec "$C" sh -c "$INNER" oomlab-workload "$N" "$ADJ" "$@"');
+  });
+
+  it('main: the gate gets a quoted exec line, with the oom_score_adj first', () => {
+    expect(gateScript(['stress', '--vm-bytes', 'a b'], -5)).toBe(`echo -5 > /proc/self/oom_score_adj || echo "oomlab: cannot set oom_score_adj" >&2\nexec stress --vm-bytes 'a b'\n`);
+    expect(gateScript(['sh', '-c', 'x'], null)).toBe('exec sh -c x\n');
+  });
+
+  it('the gate line executes as the argv, whatever it contains', () => {
+    const argv = ['printf', '%s|', "it's", '$(id)', 'a  b'];
+    const r = spawnSync('/bin/sh', ['-c', gateScript(argv, null)], { encoding: 'utf8' });
+    expect(r.stdout).toBe("it's|$(id)|a  b|");
+  });
+
+  it('refuses a bad nonce, container id or pid', () => {
+    expect(() => dockerWrapperScript({ ...base, nonce: 'xyz' })).toThrow(/nonce/);
+    expect(() => dockerWrapperScript({ ...base, container: 'oomlab-r1' })).toThrow(/64 hex/);
+    expect(() => dockerWrapperScript({ ...base, initPid: 0 })).toThrow(/init pid/);
+  });
+});
