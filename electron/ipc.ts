@@ -24,6 +24,7 @@ export type IpcErrorCode =
   | 'no-cgroup-permission'
   | 'host-missing-tool'
   | 'ssh-config'
+  | 'probe-failed'
   | 'scenario-invalid'
   | 'recording-invalid'
   | 'not-connected'

@@ -9,7 +9,8 @@ import type { HostEntry, IpcError, ScenarioSummary, SshAlias } from '../ipc';
 import type { HostFacts } from '../lab/host/facts';
 import { RecordingError } from '../lab/recording/parse';
 import { loadScenario, ScenarioError, type LoadedScenario } from '../lab/scenario/load';
-import { probeLite } from '../lab/scenario/probe-lite';
+import { probeHost, ProbeError } from '../lab/host/probe';
+import { ProbeParseError } from '../lab/host/parse';
 import { runScenario } from '../lab/scenario/runner';
 import { connectSsh, type ConnectOptions } from '../lab/ssh/connect';
 import { AuthError, ConnectionError, HostKeyError, SshConfigError, SudoRefusedError } from '../lab/ssh/errors';
@@ -98,7 +99,7 @@ export function createEngine(opts: EngineOptions): EnginePort {
       return transport;
     },
 
-    probe: (transport) => probeLite(transport),
+    probe: (transport) => probeHost(transport),
 
     listScenarios,
 
@@ -225,6 +226,7 @@ export function classifyEngineError(e: unknown): IpcError | null {
   if (e instanceof SshConfigError) return { code: 'ssh-config', message: e.message, data: { host: e.host } };
   if (e instanceof ConnectionError) return { code: 'unreachable', message: e.message, data: { host: e.host } };
   if (e instanceof TimeoutError) return { code: 'unreachable', message: e.message };
+  if (e instanceof ProbeError || e instanceof ProbeParseError) return { code: 'probe-failed', message: e.message };
   if (e instanceof ScenarioError) return { code: 'scenario-invalid', message: e.message, data: { file: e.file } };
   if (e instanceof RecordingError) return { code: 'recording-invalid', message: e.message, data: { file: e.file, line: String(e.line) } };
   return null;

@@ -96,4 +96,22 @@ describe.skipIf(pre.skip || browserPre.skip)('a live run over SSH', () => {
     rmSync(saved);
     expect(app.consoleErrors).toEqual([]);
   });
+
+  it('Stop ends a run early and cleans up what it made', async () => {
+    const { page } = app;
+    await page.getByTestId('nav-scenarios').click();
+    await page.getByTestId('scenario-two-workers-123mi').click();
+    await page.getByTestId('run-host').selectOption({ label: 'loopback sshd' });
+    await page.getByTestId('run').click();
+    const bar = page.getByTestId('live-bar');
+    // Paused before step 2 with the first worker holding ~100 MiB in the cgroup.
+    await expect.poll(() => bar.getAttribute('data-phase'), { timeout: 60_000 }).toBe('waiting');
+    const runId = runIdsOf(app).at(-1)!;
+    expect(leftoverCgroups([runId]).length).toBe(1);
+    await page.getByTestId('stop').click();
+    await expect.poll(() => bar.getAttribute('data-phase'), { timeout: 60_000 }).toBe('ended');
+    expect(await page.getByTestId('outcome').textContent()).toBe('Stopped');
+    expect(leftoverCgroups([runId])).toEqual([]);
+    expect(await page.getByTestId('step-1').getAttribute('data-status')).toBe('pending');
+  });
 });

@@ -78,6 +78,20 @@ describe.skipIf(pre.skip || browserPre.skip)('replaying a real recording', () =>
     const verdicts = await page.getByTestId('expectation').evaluateAll((els) => els.map((e) => e.getAttribute('data-passed')));
     expect(verdicts.length).toBe(events.filter((e) => e.kind === 'expectation').length);
     expect(new Set(verdicts)).toEqual(new Set(['true']));
+    // Exports of what is shown: chart PNG, every sample as CSV, a self-contained HTML report.
+    await page.getByRole('button', { name: 'Chart PNG' }).click();
+    await page.getByRole('button', { name: 'Samples CSV' }).click();
+    await page.getByRole('button', { name: 'HTML report' }).click();
+    await expect.poll(() => app.dialogs.saved.map((x) => x.kind).join(',')).toBe('png,csv,html');
+    const [png, csv, html] = app.dialogs.saved.map((x) => x.path);
+    await expect.poll(() => existsSync(html!)).toBe(true);
+    expect(readFileSync(png!).subarray(1, 4).toString()).toBe('PNG');
+    expect(readFileSync(csv!, 'utf8').trim().split('\n').length - 1).toBe(events.filter((e) => e.kind === 'sample').length);
+    const report = readFileSync(html!, 'utf8');
+    expect(report).toContain('<img alt="chart" src="data:image/png;base64,');
+    expect(report).toMatch(/<li class="pass">✓ /);
+    expect(report).not.toContain('class="fail"');
+    expect(report).not.toMatch(/<script/i);
     const endX = Number(await chart.getAttribute('data-last-x'));
     const endPoints = Number(await chart.getAttribute('data-samples'));
     await app.screenshot('replay-end');

@@ -46,18 +46,18 @@ export interface DockerWrapperOptions {
 /** Exit status of the wrapper when it refused to start the workload (same as the cgroup wrapper). */
 export const DOCKER_WRAPPER_REFUSED = 97;
 
-// Runs inside the container (exec mode): $1 nonce, $2 oom_score_adj or "", then the argv.
-const INNER = `N=$1 ADJ=$2; shift 2
+// Runs inside the container (exec mode): $1 nonce, then the argv. It waits for
+// the host to have moved it (and set its oom_score_adj: from the host, because
+// a container lacks CAP_SYS_RESOURCE to lower it), then becomes the workload.
+const INNER = `N=$1; shift
 echo $$ > "${EXEC_PID_FILE('$N')}" || exit ${DOCKER_WRAPPER_REFUSED}
 i=0
 while [ ! -e "${EXEC_GO_FILE('$N')}" ]; do i=$((i + 1)); [ $i -gt 1000 ] && exit ${DOCKER_WRAPPER_REFUSED}; sleep 0.01; done
-if [ -n "$ADJ" ]; then echo "$ADJ" > /proc/self/oom_score_adj || echo "oomlab: cannot set oom_score_adj to $ADJ" >&2; fi
 exec "$@"`;
 
-/** What the gate sources in main mode: set oom_score_adj, then become the workload. */
-export function gateScript(argv: string[], oomScoreAdj: number | null): string {
-  const adj = oomScoreAdj === null ? '' : `echo ${Number(oomScoreAdj)} > /proc/self/oom_score_adj || echo "oomlab: cannot set oom_score_adj" >&2\n`;
-  return `${adj}exec ${command(argv)}\n`;
+/** What the gate sources in main mode: become the workload. */
+export function gateScript(argv: string[]): string {
+  return `exec ${command(argv)}\n`;
 }
 
 const COMMON = `exec 3<&0 </dev/null
@@ -81,6 +81,8 @@ join() {
   done < "/proc/$1/cgroup"
   if [ -z "$joined" ]; then m fail "pid $1 is not in $HP after joining: $(tr '\\n' ' ' < "/proc/$1/cgroup")"; return 1; fi
   m joined "$joined"
+  # Set from the host before the workload runs; its children inherit it.
+  if [ -n "$ADJ" ] && ! { printf '%s\\n' "$ADJ" > "/proc/$1/oom_score_adj"; } 2>/dev/null; then m warn "cannot set oom_score_adj to $ADJ"; fi
 }
 counter() {
   k=-
@@ -117,7 +119,7 @@ kill $wp $cp $pp 2>/dev/null
 wait $lp
 `;
 
-const EXEC = `docker exec "$C" sh -c "$INNER" oomlab-workload "$N" "$ADJ" "$@" & dp=$!
+const EXEC = `docker exec "$C" sh -c "$INNER" oomlab-workload "$N" "$@" & dp=$!
 PF=$R${EXEC_PID_FILE('$N')}
 i=0; nsp=
 while :; do
@@ -159,7 +161,7 @@ export function dockerWrapperScript(o: DockerWrapperOptions): string {
   const vars = sh`N=${o.nonce}; C=${o.container}; T=${o.targetDir}; D=${o.leafDir}; HP=${o.leafHierarchyPath}; P1=${o.initPid}; CAP=${o.timeCapSec}; EV=${o.leafEvents ?? ''}; RP=${o.reportPids ? '1' : ''}; ADJ=${o.oomScoreAdj ?? ''}
 `;
   if (o.mode === 'main') {
-    return sh`${new Script(vars)}GO=${gateScript(o.argv, o.oomScoreAdj)}
+    return sh`${new Script(vars)}GO=${gateScript(o.argv)}
 ${new Script(COMMON)}${new Script(MAIN)}${new Script(END)}`;
   }
   // exec: the argv become the script's positional parameters, so docker exec gets them as separate words.

@@ -39,7 +39,7 @@ export interface FollowerOptions {
   runId: string;
   /** The OOM report parser; default: the shared kernel parser. */
   parser?: ReportParserLike;
-  /** Idle time after which a pending report is completed (default 15 ms). */
+  /** Idle time after which a report cut short is closed (default 2 s). Kills do not wait for it: the parser emits a kill on its "Killed process" line; closing early would split a report whose lines arrive slowly. */
   flushAfterMs?: number;
 }
 
@@ -115,7 +115,7 @@ export function startKernelFollower(ctx: RemoteContext, opts: FollowerOptions, o
   const source = opts.source ?? facts.kernelLog[0];
   if (!source) throw new Error(`${transport.label}: the kernel log cannot be read (the probe found no kmsg, dmesg or journalctl access)`);
   const parser = opts.parser ?? defaultReportParser();
-  const flushAfterMs = opts.flushAfterMs ?? 15;
+  const flushAfterMs = opts.flushAfterMs ?? 2000;
   const nonce = randomBytes(8).toString('hex');
   const marker = `@oomlab:${nonce} `;
   const startText = `oomlab: run ${opts.runId} start ${nonce} `;

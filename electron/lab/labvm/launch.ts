@@ -5,7 +5,7 @@
 // CLI's `labvm start`) are daemonized and stopped later by their recorded pid.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { cpus as hostCpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -62,6 +62,9 @@ export interface LabVm extends LabVmState {
 }
 
 export const STATE_FILE = 'state.json';
+const TEMP_PREFIX = 'oomlab-labvm-';
+/** The pid of the process that started the VM (a temp run dir whose launcher is gone is abandoned). */
+const LAUNCHER_FILE = 'launcher.pid';
 
 export class LabVmStartError extends Error {
   constructor(
@@ -86,8 +89,10 @@ export async function startVm(opts: StartOptions): Promise<LabVm> {
   const problems = launchPrerequisites(opts.detached);
   if (problems.length) throw new LabVmStartError(problems.join('; '), '');
   const ownRunDir = !opts.runDir;
-  const runDir = resolve(opts.runDir ?? mkdtempSync(join(tmpdir(), 'oomlab-labvm-')));
+  if (ownRunDir) removeAbandonedRunDirs();
+  const runDir = resolve(opts.runDir ?? mkdtempSync(join(tmpdir(), TEMP_PREFIX)));
   mkdirSync(runDir, { recursive: true, mode: 0o700 });
+  writeFileSync(join(runDir, LAUNCHER_FILE), `${process.pid}\n`);
   const accel = chooseAccel(probeAccel(), opts.accel ?? envAccel());
   const memoryMiB = opts.memoryMiB ?? 1024;
   const cpus = opts.cpus ?? (Number(process.env.OOMLAB_LABVM_CPUS) || Math.min(2, hostCpus().length));
@@ -142,6 +147,7 @@ export async function startVm(opts: StartOptions): Promise<LabVm> {
       bootMs: 0,
     };
     const vm = makeVm(state, started.child, ownRunDir);
+    writeFileSync(join(runDir, STATE_FILE), JSON.stringify(state, null, 2) + '\n');
     try {
       await waitForBanner(port, bootTimeoutMs, () => isOurQemu(pid, runDir));
     } catch (e) {
@@ -288,8 +294,9 @@ export async function stopQemu(state: LabVmState, child: ChildProcess | null): P
   // An attached qemu is our child: reap it so it does not linger as a zombie.
   const reaped = child && child.exitCode === null && child.signalCode === null ? new Promise<void>((r) => child.once('exit', () => r())) : Promise.resolve();
   if (isOurQemu(pid, runDir)) {
-    await run('ssh', [...sshArgs(state, 'root'), 'systemctl', 'poweroff', '--no-block'], { allowFail: true, timeoutMs: 15_000 }).catch(() => undefined);
-    if (!(await waitGone(pid, runDir, 20_000))) {
+    // Only a guest that accepted the poweroff gets time to shut down; otherwise straight to SIGTERM.
+    const off = await run('ssh', [...sshArgs(state, 'root'), 'systemctl', 'poweroff', '--no-block'], { allowFail: true, timeoutMs: 15_000 }).catch(() => null);
+    if (!(off?.code === 0 && (await waitGone(pid, runDir, 20_000)))) {
       signal(pid, 'SIGTERM');
       if (!(await waitGone(pid, runDir, 5_000))) {
         signal(pid, 'SIGKILL');
@@ -358,4 +365,30 @@ export function freePort(): Promise<number> {
 export function tail(file: string, lines = 25): string {
   if (!existsSync(file)) return '';
   return readFileSync(file, 'utf8').replace(/\r/g, '').trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+/**
+ * Temp run dirs of launchers that died without stop() (SIGKILL): their qemu
+ * died with them (pdeathsig), only the few small files are left. Removed here.
+ */
+function removeAbandonedRunDirs(): void {
+  let names: string[] = [];
+  try {
+    names = readdirSync(tmpdir()).filter((n) => n.startsWith(TEMP_PREFIX));
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const dir = join(tmpdir(), n);
+    try {
+      const launcher = Number(readFileSync(join(dir, LAUNCHER_FILE), 'utf8').trim());
+      if (!Number.isInteger(launcher) || launcher <= 0 || existsSync(`/proc/${launcher}`)) continue;
+      const state = join(dir, STATE_FILE);
+      const qemu = existsSync(state) ? (JSON.parse(readFileSync(state, 'utf8')) as LabVmState).pid : 0;
+      if (qemu && isOurQemu(qemu, dir)) continue;
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      /* not ours, or half-written: leave it */
+    }
+  }
 }

@@ -255,7 +255,10 @@ export function waitMet(w: WaitAction, s: WaitState): string | null {
   if (w.oomKill !== undefined) {
     const kills = s.events.slice(s.stepStart).filter((e): e is EventOf<'oom-kill'> => e.kind === 'oom-kill');
     const hit = w.oomKill === 'any' ? kills[0] : oomKillsOf(s.events, w.oomKill)[0];
-    return hit ? `OOM kill: ${describeKill(hit)}` : null;
+    if (hit) return `OOM kill: ${describeKill(hit)}`;
+    // A report the kernel printed without its header names no cgroup; the workload's exit still says.
+    const exit = w.oomKill === 'any' ? undefined : exitOf(s.events, w.oomKill);
+    return exit?.oomKilled ? `${w.oomKill} ${describeExit(exit)}` : null;
   }
   if (w.exited !== undefined) {
     const x = exitOf(s.events, w.exited);

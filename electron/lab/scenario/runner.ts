@@ -55,6 +55,7 @@ const DEFAULT_WAIT_MS = 60_000;
 const DEFAULT_TIME_CAP_MS = 5 * 60_000;
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 15_000;
+const KILL_ATTRIBUTION_MS = 1500;
 
 export class WaitTimeout extends Error {
   constructor(message: string) {
@@ -102,6 +103,10 @@ class Run {
   private swept: string[] = [];
   private stepIndex: number | null = null;
   private stepStart = 0;
+  /** Member pids seen by the sampler, for kills whose report names no cgroup. */
+  private readonly pidWorkload = new Map<number, string>();
+  private ourKills = 0;
+  private pendingKills: Array<{ ev: EventOf<'oom-kill'>; timer: NodeJS.Timeout }> = [];
 
   constructor(private readonly o: RunOptions) {
     this.runId = o.runId ?? newRunId();
@@ -115,6 +120,7 @@ class Run {
 
   /** Events from the remote side carry their own host-clock t; ours are stamped now. */
   private readonly emit = (e: LabEvent): void => {
+    if (e.kind === 'processes' && e.cgroup === this.target?.id) for (const p of e.processes) if (p.workload) this.pidWorkload.set(p.pid, p.workload);
     this.events.push(e);
     try {
       this.o.onEvent(e);
@@ -126,27 +132,64 @@ class Run {
       }
     }
     for (const w of [...this.waiters]) w();
+    if (e.kind === 'sample' && this.pendingKills.length) this.attributePending();
   };
 
   /**
    * The kernel log is the whole host's: an OOM kill in someone else's cgroup
    * is not this run's (it must not satisfy "wait for an OOM kill"), so it
    * becomes a warning; its lines stay as kernel-line events.
+   *
+   * The kernel rate-limits the report header (10 per 5 s, host-wide), and a
+   * kill without it names no cgroup. Such a kill counts as ours when the victim
+   * was seen in our target, or when the target's oom_kill counter shows a kill
+   * not yet accounted for (within KILL_ATTRIBUTION_MS).
    */
   private readonly emitKernel = (e: LabEvent): void => {
-    if (e.kind === 'oom-kill' && !this.isOurs(e)) {
-      const r = e.report;
-      this.emit({ kind: 'warning', t: e.t, message: `OOM kill outside this run on ${this.o.transport.label}: pid ${r.pid} (${r.comm}) in ${r.taskMemcg ?? r.memcg}` });
+    if (e.kind !== 'oom-kill') return this.emit(e);
+    const r = e.report;
+    const workload = e.workload ?? this.workloadOfPid(r.pid);
+    const ev = workload === e.workload ? e : { ...e, workload };
+    if (workload !== null || this.inside(r.memcg) || this.inside(r.taskMemcg)) return this.acceptKill(ev);
+    if (r.taskMemcg === null && (r.memcg === 'unknown' || r.memcg === '')) {
+      const timer = setTimeout(() => this.expirePending(ev), KILL_ATTRIBUTION_MS);
+      this.pendingKills.push({ ev, timer });
+      this.attributePending();
       return;
     }
-    this.emit(e);
+    this.foreignKill(ev, '');
   };
 
-  private isOurs(e: EventOf<'oom-kill'>): boolean {
-    if (e.workload !== null) return true;
+  private inside(path: string | null): boolean {
     const hp = this.target?.hierarchyPath;
-    const inside = (p: string | null) => hp !== undefined && p !== null && (p === hp || p.startsWith(`${hp}/`));
-    return inside(e.report.memcg) || inside(e.report.taskMemcg) || this.workloadOfPid(e.report.pid) !== null;
+    return hp !== undefined && path !== null && (path === hp || path.startsWith(`${hp}/`));
+  }
+
+  private acceptKill(ev: EventOf<'oom-kill'>): void {
+    this.ourKills++;
+    this.emit(ev);
+  }
+
+  private foreignKill(ev: EventOf<'oom-kill'>, why: string): void {
+    const r = ev.report;
+    this.emit({ kind: 'warning', t: ev.t, message: `OOM kill outside this run on ${this.o.transport.label}: pid ${r.pid} (${r.comm}) in ${r.taskMemcg ?? r.memcg}${why}` });
+  }
+
+  /** Header-less kills become ours while the target's counter is ahead of the kills we have. */
+  private attributePending(): void {
+    const counter = this.sampler?.latest()?.oomKills ?? null;
+    while (this.pendingKills.length && counter !== null && counter > this.ourKills) {
+      const p = this.pendingKills.shift()!;
+      clearTimeout(p.timer);
+      this.acceptKill(p.ev);
+    }
+  }
+
+  private expirePending(ev: EventOf<'oom-kill'>): void {
+    const i = this.pendingKills.findIndex((p) => p.ev === ev);
+    if (i < 0) return;
+    this.pendingKills.splice(i, 1);
+    this.foreignKill(ev, " (the report names no cgroup, and this run's oom_kill counter did not move)");
   }
 
   private say(body: LabEventBody): void {
@@ -348,7 +391,7 @@ class Run {
 
   private workloadOfPid(pid: number): string | null {
     for (const [name, h] of this.workloads) if (h.pid === pid || h.pids.has(pid)) return name;
-    return null;
+    return this.pidWorkload.get(pid) ?? null;
   }
 
   private async createTarget(): Promise<void> {
@@ -429,6 +472,11 @@ class Run {
   // ------------------------------------------------------------ cleanup
 
   private async cleanup(): Promise<void> {
+    this.attributePending();
+    for (const p of [...this.pendingKills]) {
+      clearTimeout(p.timer);
+      this.expirePending(p.ev);
+    }
     const problems: string[] = [];
     const attempt = async (what: string, f: () => Promise<unknown>, ms: number) => {
       try {

@@ -68,7 +68,6 @@ class CgroupTarget implements Target {
   swapPinned: boolean;
   readonly warnings: string[] = [];
   private readonly parent: string;
-  private created = false;
   private lease: RemoteProcess | null = null;
 
   constructor(
@@ -213,7 +212,6 @@ mkdir -p -m 0700 "$S" || { echo "cannot create $S" >&2; oomlab_destroy "$T" "$R"
         this.warnings.push(`${this.transport.label}: memory.swap.max is missing (no swap accounting), so swap cannot be pinned`);
       }
     }
-    this.created = true;
   }
 
   async setKnob<K extends Knob>(knob: K, value: KnobValues[K]): Promise<void> {
@@ -293,7 +291,6 @@ exit 0`;
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         await this.run('cannot remove', script, 60_000);
-        this.created = false;
         this.releaseLease();
         return;
       } catch (e) {
@@ -301,10 +298,6 @@ exit 0`;
       }
     }
     throw last;
-  }
-
-  get isCreated(): boolean {
-    return this.created;
   }
 }
 

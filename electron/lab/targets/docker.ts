@@ -133,7 +133,10 @@ export class DockerTarget implements Target {
     }
     this.daemon = daemon;
     if (!daemon.memoryLimit) throw new TargetError(`${label}: the Docker daemon cannot set memory limits (no memory cgroup support)`);
-    if (daemon.cgroupVersion) this.cgroupKind = daemon.cgroupVersion === '2' ? 'cgroup-v2' : 'cgroup-v1';
+    if (daemon.cgroupVersion) {
+      const kind = daemon.cgroupVersion === '2' ? 'cgroup-v2' : 'cgroup-v1';
+      if (kind !== this.cgroupKind) throw new TargetError(`${label}: dockerd uses cgroup v${daemon.cgroupVersion}, but the probe found the memory controller at ${this.mount} (${this.cgroupKind}); cannot sample the container`);
+    }
     let swap: 'pinned' | 'allowed' = this.swapPinned ? 'pinned' : 'allowed';
     if (swap === 'pinned' && !daemon.swapLimit) {
       swap = 'allowed';
@@ -188,8 +191,29 @@ export class DockerTarget implements Target {
     this.dir = dir;
     this.hierarchy = path;
 
-    // The keeper: if the engine's channel goes (link dropped, app killed), the container goes with it.
-    this.keeper = this.transport.stream(asRoot(sh`while read -r _; do :; done; docker rm --force --volumes ${id} >/dev/null 2>&1`, this.facts.root), { onLine: () => {} });
+    await this.startKeeper(id);
+  }
+
+  /**
+   * The keeper: one channel whose command waits for EOF, then removes the
+   * container. If the engine's link drops (or the app is killed) the container
+   * goes with it. create() returns only once it runs on the host.
+   */
+  private async startKeeper(id: string): Promise<void> {
+    let ready!: () => void;
+    const running = new Promise<void>((res) => (ready = res));
+    const keeper = this.transport.stream(asRoot(sh`echo @keeper; while read -r _; do :; done; docker rm --force --volumes ${id} >/dev/null 2>&1`, this.facts.root), {
+      onLine: (line) => line === '@keeper' && ready(),
+    });
+    this.keeper = keeper;
+    let timer: NodeJS.Timeout | undefined;
+    const failed = Promise.race([
+      keeper.exit.then((info) => `it ended (${info.error ?? `exit ${info.code ?? info.signal}`})`),
+      new Promise<string>((res) => (timer = setTimeout(() => res('no answer within 15 s'), 15_000))),
+    ]);
+    const why = await Promise.race([running.then(() => null), failed]);
+    clearTimeout(timer);
+    if (why !== null) throw new TargetError(`${this.transport.label}: cannot start the keeper of container ${this.name}: ${why}`);
   }
 
   async inspect(): Promise<ContainerInfo> {
@@ -283,6 +307,7 @@ exit 0`;
 }
 
 export function createDockerTarget(transport: Transport, facts: HostFacts, spec: TargetSpec): DockerTarget {
+  if (facts.tools.docker === false) throw new TargetError(`${transport.label}: docker is not installed (a docker target drives the host's docker CLI)`);
   if (!facts.root && !facts.sudo) throw new TargetError(`${transport.label}: a docker target needs root or passwordless sudo (workloads are moved into their own cgroups)`);
   return new DockerTarget(transport, facts, spec, spec.docker ?? {});
 }

@@ -18,9 +18,16 @@
 // A leaf per workload is what lets an OOM report's task_memcg name the workload
 // even when the victim is a child the engine never saw (stress forks its workers).
 // Owner record: cgroupfs allows no files of ours, so it is a JSON file
-//   /run/oomlab/oomlab-<runId>.json  {runId, createdAt, appVersion, path, kind}
-// (tmpfs: it disappears on reboot exactly like the cgroups). The sweep removes
-// every oomlab-* cgroup under the lab parent, with or without a record.
+//   /run/oomlab/oomlab-<runId>.json  {marker, runId, name, kind, path, createdAt, appVersion}
+// (tmpfs: it disappears on reboot exactly like the cgroups). While a run lives,
+// one small remote process holds a shared flock on it (the lease; it dies with
+// the run's channel). The sweep removes every oomlab-* target under the lab
+// parent whose lease is not held (a crashed or finished run), killing members
+// first, plus orphaned records and scratch dirs, and the lab parent when empty.
+// Swap: v1 pins it with memsw = limit + 2 MiB (names.ts says why), v2 with
+// memory.swap.max = 0. Counters (sampler): failcnt is v1 memory.failcnt +
+// memsw.failcnt, v2 memory.events "max"; v1 oom_kill is summed over the leaves
+// because v1 counts a kill only in the victim's own cgroup.
 
 import type { HostFacts } from '../host/facts';
 import type { MemorySample, ProcessRow, TargetKind } from '../events';

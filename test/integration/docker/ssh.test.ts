@@ -46,10 +46,7 @@ describeWithDocker('docker target over a real sshd', () => {
       const sessions = h.sessionPids();
       expect(sessions.length).toBeGreaterThan(0);
       for (const pid of sessions) process.kill(pid, 'SIGKILL');
-      await until(`${target.name} removed after the link dropped`, () => !containerExists(target.name), 20_000).catch((e) => {
-        console.log(require('node:child_process').execSync(`ps -eo pid,ppid,stat,etime,args | grep -v grep | grep -E "docker rm|read -r _|sshd" | cut -c1-200`).toString());
-        throw e;
-      });
+      await until(`${target.name} removed after the link dropped`, () => !containerExists(target.name), 20_000);
     } finally {
       removeContainers([target.name]);
       await t.close().catch(() => {});

@@ -3,7 +3,7 @@
 // (destroy, a fresh object after a reconnect, the keeper when the link goes,
 // the sweep by label).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import type { HostFacts } from '../../../electron/lab/host/facts';
 import { probeHost } from '../../../electron/lab/host/probe';
@@ -94,10 +94,14 @@ describeWithDocker('the docker target driver', () => {
     made.push(exec.name, main.name);
     try {
       await exec.create();
-      const h = startWorkload(ctx, exec, 'hold', { kind: 'stress', vm: 2, vmBytes: 4 * MIB, vmKeep: true, timeCapSec: 60 }, (e) => events.push(e));
+      const h = startWorkload(ctx, exec, 'hold', { kind: 'stress', vm: 2, vmBytes: 4 * MIB, vmKeep: true, timeCapSec: 60, oomScoreAdj: 300 }, (e) => events.push(e));
       const st = await h.started;
       expect(st.verifiedMember).toBe(true);
       expect(st.cgroup).toBe(`${exec.hierarchyPath}/wl-hold`);
+      // Written from the host before the workload ran (lowering would need CAP_SYS_RESOURCE, which
+      // a container never has and this test machine lacks too), inherited by stress's workers.
+      expect(readFileSync(`/proc/${st.pid}/oom_score_adj`, 'utf8').trim()).toBe('300');
+      expect(of(events, 'warning')).toEqual([]);
       const leaf = `${exec.path}/wl-hold/cgroup.procs`;
       // stress and its two workers, all in the leaf, all host pids.
       await until('stress and its workers in the leaf', () => spawnSync('cat', [leaf], { encoding: 'utf8' }).stdout.trim().split('\n').length >= 3);

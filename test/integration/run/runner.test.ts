@@ -152,4 +152,30 @@ steps:
       await transport.close();
     }
   });
+
+  it('kills beyond the kernel\'s report rate limit (header-less reports) are still counted as this run\'s', async () => {
+    // The kernel prints the full report (with the cgroup) for at most 10 kills per 5 s host-wide.
+    const n = 14;
+    const actions = Array.from({ length: n }, (_, i) => [
+      `      - start: { workload: hog${i}, stress: { vmBytes: 32M }, timeCap: 1m }`,
+      `      - wait: { exited: hog${i}, timeout: 20s }`,
+    ]).flat();
+    const r = await run(`id: many
+title: Many kills
+limit: 16Mi
+steps:
+  - title: one kill after another
+    actions:
+${actions.join('\n')}
+    expect:
+${Array.from({ length: n }, (_, i) => `      - oomKilled: hog${i}`).join('\n')}
+      - oomKills: ${n}
+`);
+    last = r.events;
+    const kills = r.events.filter((e): e is EventOf<'oom-kill'> => e.kind === 'oom-kill');
+    const headerless = kills.filter((k) => k.report.taskMemcg === null);
+    expect(kills).toHaveLength(n);
+    expect(headerless.length, 'the rate limit was reached (else this test proves nothing)').toBeGreaterThan(0);
+    expect(r.verdicts.filter((v) => !v.passed), JSON.stringify(r.verdicts.filter((v) => !v.passed))).toEqual([]);
+  });
 });

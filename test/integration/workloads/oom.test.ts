@@ -67,8 +67,16 @@ describeOnHost('workloads in a cgroup v1 target', ['stress', 'perl', 'flock'], (
     const of = <K extends LabEvent['kind']>(kind: K) => events.filter((e): e is EventOf<K> => e.kind === kind);
     // The follower reports every OOM kill on the host; other runs may be killing too.
     const killsOf = (workload: string) => of('oom-kill').filter((k) => k.workload === workload);
+    /** Wait for the kernel's report on a workload; on timeout say what the follower did see. */
+    const killReport = (workload: string) =>
+      until(`the kernel report on ${workload}`, () => killsOf(workload).length > 0).catch((e: Error) => {
+        const seen = of('oom-kill').map((k) => `${k.report.pid}:${k.workload}:${k.report.taskMemcg}`);
+        const lines = of('kernel-line').filter((l) => /Killed process|oom-kill:|invoked oom/.test(l.raw)).map((l) => l.raw);
+        throw new Error(`${e.message}; kills seen ${JSON.stringify(seen)}; warnings ${JSON.stringify(of('warning').map((w) => w.message))}; kernel lines ${JSON.stringify(lines)}`);
+      });
     return {
-      killsOf, killSession, ctx, target, events, of, start, sampler: sampler!, runId };
+      killsOf,
+      killReport, killSession, ctx, target, events, of, start, sampler: sampler!, runId };
   }
 
   afterEach(async () => {
@@ -82,7 +90,7 @@ describeOnHost('workloads in a cgroup v1 target', ['stress', 'perl', 'flock'], (
   });
 
   it('stress 100M in a 64M cgroup is OOM-killed: exit, failcnt, and the kernel report naming its worker', async () => {
-    const { of, killsOf, start, target } = await lab(64 * MiB);
+    const { of, killsOf, killReport, start, target } = await lab(64 * MiB);
     const hog = start('hog', { kind: 'stress', vm: 1, vmBytes: 100 * MiB, timeCapSec: 60 });
     const started = await hog.started;
     expect(started.verifiedMember).toBe(true);
@@ -93,7 +101,7 @@ describeOnHost('workloads in a cgroup v1 target', ['stress', 'perl', 'flock'], (
     expect(exit.code).toBe(1);
     expect(of('workload-output').some((o) => /got signal 9/.test(o.line))).toBe(true);
 
-    await until('the kernel report', () => killsOf('hog').length > 0);
+    await killReport('hog');
     const kill = killsOf('hog')[0]!;
     expect(killsOf('hog')).toHaveLength(1);
     expect(kill.report.taskMemcg).toBe(`${target.hierarchyPath}/wl-hog`);
@@ -113,19 +121,19 @@ describeOnHost('workloads in a cgroup v1 target', ['stress', 'perl', 'flock'], (
   });
 
   it('a single-process ramp dies of SIGKILL and the report names its own pid', async () => {
-    const { of, killsOf, start } = await lab(48 * MiB);
+    const { of, killsOf, killReport, start } = await lab(48 * MiB);
     const ramp = start('ramp', { kind: 'ramp', mbPerSec: 200, stepMb: 8, timeCapSec: 60 });
     const started = await ramp.started;
     expect(started.note).toMatch(/perl/);
     const exit = await ramp.exited;
     expect(exit).toMatchObject({ signal: 'KILL', code: null, oomKilled: true });
-    await until('the kernel report', () => killsOf('ramp').length > 0);
+    await killReport('ramp');
     expect(killsOf('ramp').map((k) => k.report.pid)).toEqual([started.pid]);
     expect(of('workload-output').some((o) => /^ramp \d+ MiB$/.test(o.line))).toBe(true);
   });
 
   it('with oom_kill_disable=1 the workload stalls under_oom; re-enabling lets the kernel kill it', async () => {
-    const { of, killsOf, start, target, sampler } = await lab(32 * MiB);
+    const { of, killsOf, killReport, start, target, sampler } = await lab(32 * MiB);
     await target.setKnob('oom-kill-disable', true);
     const ramp = start('ramp', { kind: 'ramp', mbPerSec: 200, stepMb: 4, timeCapSec: 60 });
     await ramp.started;
@@ -142,7 +150,7 @@ describeOnHost('workloads in a cgroup v1 target', ['stress', 'perl', 'flock'], (
     await target.setKnob('oom-kill-disable', false);
     const exit = await ramp.exited;
     expect(exit).toMatchObject({ signal: 'KILL', oomKilled: true });
-    await until('the kernel report', () => killsOf('ramp').length > 0);
+    await killReport('ramp');
     expect(killsOf('ramp')[0]!.report.pid).toBe(ramp.pid);
     await until('under_oom back to 0', () => sampler.latest()?.underOom === false && sampler.latest()?.oomKills === 1);
   });

@@ -97,6 +97,11 @@ describe('connections and runs', () => {
     expect(facts.host).toBe('local');
     expect(facts.kernel).toBe(readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim());
     expect(pushes.filter((p) => p.name === 'connectProgress').map((p) => (p.payload as { stage: string }).stage)).toEqual(['connecting', 'probing', 'connected']);
+    // This machine can run scenarios; the same facts without cgroup access or kernel log cannot, and say why.
+    const engine = createEngine({ appVersion: 't', scenarioDirs: [] });
+    expect(engine.hostProblem(facts)).toBeNull();
+    expect(engine.hostProblem({ ...facts, canCreateCgroup: false, problems: ['not root and no sudo -n'] })).toMatchObject({ code: 'no-cgroup-permission', message: expect.stringContaining('not root') });
+    expect(engine.hostProblem({ ...facts, kernelLog: [] })).toMatchObject({ code: 'host-missing-tool' });
     // Connecting again while connected answers from the same connection.
     expect(await h.connectHost({ hostId: 'local' })).toEqual(facts);
     await h.disconnectHost({ hostId: 'local' });
