@@ -72,9 +72,9 @@ export function sshConfigOf(vm: LabVm): string {
   return join(vm.runDir, 'ssh_config');
 }
 
-/** The --host/--identity/--known-hosts flags of the CLI for this VM. */
+/** The CLI's connection flags for this VM (its key, its known_hosts, no ~/.ssh/config). */
 export function cliHostArgs(vm: LabVm, user = 'root'): string[] {
-  return ['--host', `${user}@127.0.0.1:${vm.port}`, '--identity', vm.identityFile, '--known-hosts', vm.knownHostsFile];
+  return ['--host', `${user}@127.0.0.1:${vm.port}`, '--identity', vm.identityFile, '--known-hosts', vm.knownHostsFile, '--ssh-config', sshConfigOf(vm)];
 }
 
 /** An SshTransport to the VM as `user` (root or the sudo-capable `lab`), verifying the host key. */

@@ -3,13 +3,42 @@
 
 import { loadScenario } from '../../../electron/lab/scenario/load';
 import { runScenario, type RunResult } from '../../../electron/lab/scenario/runner';
-import { probeLite } from '../../../electron/lab/scenario/probe-lite';
+import { probeHost } from '../../../electron/lab/host/probe';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import type { EventOf, LabEvent, LabEventKind } from '../../../electron/lab/events';
 import type { HostFacts } from '../../../electron/lab/host/facts';
 import type { Transport } from '../../../electron/lab/ssh/transport';
 
 export async function probeVm(t: Transport): Promise<HostFacts> {
-  return probeLite(t);
+  return probeHost(t);
+}
+
+export const REPO = join(import.meta.dirname, '../../..');
+
+/** `oomlab ARGS` as a user runs it (bin/oomlab.js through tsx); resolves with the exit code, never rejects on one. */
+export function oomlab(args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(REPO, 'bin/oomlab.js'), ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGINT'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** NDJSON events as `oomlab run --json` prints them. */
+export function parseEvents(ndjson: string): LabEvent[] {
+  return ndjson
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as LabEvent);
 }
 
 export async function runScenarioOn(t: Transport, file: string, reconnect: () => Promise<Transport>): Promise<RunResult & { ms: number }> {
