@@ -13,11 +13,10 @@ import { HostKeyError } from '../../../electron/lab/ssh/errors';
 import type { Transport } from '../../../electron/lab/ssh/transport';
 import { isOurQemu } from '../../../electron/lab/labvm/launch';
 import { bootLabVm, bootTimes, cliHostArgs, connectLabVm, LABVM_SETUP_MS, requireLabVmOrSkip, type LabVm } from '../../helpers/labvm';
-import { eventsOf, explain, leftovers, probeVm, runScenarioOn, targetSamples } from './run-on-vm';
+import { eventsOf, explain, leftovers, oomlab, parseEvents, probeVm, REPO, runScenarioOn, targetSamples } from './run-on-vm';
 
 const pre = requireLabVmOrSkip();
 const run = promisify(execFile);
-const REPO = join(import.meta.dirname, '../../..');
 const SCENARIOS = join(REPO, 'test/fixtures/v2/scenarios');
 const LIMIT_123MI = 128974848;
 const MiB = 1024 * 1024;
@@ -91,18 +90,30 @@ describe.skipIf(pre.skip)('cgroup v2 on the lab VM', () => {
     expect(facts.cgroup).toBe('v2');
     expect(facts.memoryMount).toBe('/sys/fs/cgroup');
     expect(facts.memoryController).toBe(true);
-    const { stdout } = await run(process.execPath, [join(REPO, 'bin/oomlab.js'), 'probe', ...cliHostArgs(vm), '--json'], { cwd: REPO, timeout: 60_000 });
-    const cli = JSON.parse(stdout) as { cgroup: string; memoryController: boolean };
+    const r = await oomlab(['probe', ...cliHostArgs(vm), '--json'], 60_000);
+    expect(r.code, r.stderr).toBe(0);
+    const cli = JSON.parse(r.stdout) as { cgroup: string; memoryController: boolean; host: string };
     expect(cli.cgroup).toBe('v2');
     expect(cli.memoryController).toBe(true);
   }, 90_000);
 
-  it('two stress workers in 123Mi: the larger one is OOM-killed, memory.events counts it, memory.peak stays at the limit', async () => {
-    const r = await runScenarioOn(root, join(REPO, 'scenarios/two-workers-123mi.yaml'), reconnect);
-    const kills = eventsOf(r.events, 'oom-kill');
-    const samples = targetSamples(r.events);
+  it('`oomlab run two-workers-123mi`: the larger worker is OOM-killed, memory.events counts it, memory.peak stays at the limit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oomlab-v2-run-'));
+    const recording = join(dir, 'run.ndjson');
+    const t0 = Date.now();
+    const cli = await oomlab(['run', 'two-workers-123mi', ...cliHostArgs(vm), '--json', '--record', recording], 200_000);
+    const events = parseEvents(cli.stdout);
+    const recorded = readFileSync(recording, 'utf8').trim().split('\n');
+    rmSync(dir, { recursive: true, force: true });
+    const end = eventsOf(events, 'run-end')[0];
+    const verdicts = eventsOf(events, 'expectation');
+    const r = { outcome: end?.outcome ?? 'error', reason: end?.reason ?? cli.stderr.trim(), verdicts: verdicts.map((v) => ({ ...v, step: v.step })), events, swept: [], cleanupFailed: false, runId: '' };
+    const kills = eventsOf(events, 'oom-kill');
+    const samples = targetSamples(events);
     const counted = Math.max(...samples.map((s) => s.oomKills ?? 0));
-    console.log(`[labvm] two-workers-123mi: ${(r.ms / 1000).toFixed(1)} s, ${explain(r)}, oom_kill ${counted}, reports ${kills.map((k) => `${k.report.pid}/${k.workload}`).join(' ')}`);
+    console.log(`[labvm] two-workers-123mi (CLI): ${((Date.now() - t0) / 1000).toFixed(1)} s, exit ${cli.code}, ${explain(r)}, oom_kill ${counted}, reports ${kills.map((k) => `${k.report.pid}/${k.workload}`).join(' ')}`);
+    // The recording holds the same run (a header line, then the events).
+    expect(recorded.length).toBeGreaterThan(events.length / 2);
 
     // The kernel's victim choice: the 100M worker first.
     expect(kills.length).toBeGreaterThan(0);
@@ -116,18 +127,20 @@ describe.skipIf(pre.skip)('cgroup v2 on the lab VM', () => {
     expect(peak).toBeGreaterThan(95 * MiB);
     expect(peak).toBeLessThanOrEqual(LIMIT_123MI);
     expect(samples.every((s) => s.limitBytes === LIMIT_123MI)).toBe(true);
-    const bigExit = eventsOf(r.events, 'workload-exit').find((e) => e.workload === 'big');
+    const bigExit = eventsOf(events, 'workload-exit').find((e) => e.workload === 'big');
     expect(bigExit).toMatchObject({ signal: 'KILL', oomKilled: true });
     if (counted === 1) {
       expect(r.outcome, explain(r)).toBe('passed');
+      expect(cli.code).toBe(0);
     } else {
       // Kernel 6.1 under TCG sometimes kills the second worker too, a few ms after
       // the first (the oom_reaper race; see test/fixtures/v2/README.md). Then
       // exactly the "one kill" expectations may fail, nothing else.
       const failed = r.verdicts.filter((v) => !v.passed).map((v) => v.text);
-      expect(failed.every((t) => /small|oomKills|OOM kills/i.test(t)), explain(r)).toBe(true);
+      expect(failed.every((t) => /small|OOM kills/i.test(t)), explain(r)).toBe(true);
+      expect(cli.code).toBe(1);
     }
-    expect(r.cleanupFailed).toBe(false);
+    expect(eventsOf(events, 'error')).toEqual([]);
   }, 240_000);
 
   it('memory.high throttles the worker without killing it', async () => {
