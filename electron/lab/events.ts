@@ -85,6 +85,8 @@ export type LabEventBody =
       exitCode: number | null;
       restartCount: number | null;
       oomKilled: boolean;
+      /** Pods: the waiting/termination message, or a Kubernetes Event ("Warning BackOff: Back-off restarting ..."). */
+      message?: string | null;
     }
   | { kind: 'warning'; message: string }
   | { kind: 'error'; message: string };

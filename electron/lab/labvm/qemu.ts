@@ -45,7 +45,8 @@ export function qemuArgs(s: QemuSpec): string[] {
     '-snapshot',
     // User-mode network with restrict=on: the guest reaches nothing; only the forwarded port reaches it.
     '-netdev', `user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:${s.sshPort}-:22`,
-    '-device', 'virtio-net-pci,netdev=net0',
+    // romfile= : no iPXE option ROM, the VM never boots from the network.
+    '-device', 'virtio-net-pci,netdev=net0,romfile=',
     '-device', 'virtio-rng-pci',
     '-display', 'none',
     '-serial', `file:${s.consoleLog}`,

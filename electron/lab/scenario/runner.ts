@@ -401,6 +401,7 @@ class Run {
     this.action(
       `created ${t.kind} ${t.path} with limit ${formatBytes(t.limitBytes)}${t.limitBytes !== null ? ` (${t.limitBytes} B)` : ''}, swap ${t.swapPinned ? 'pinned' : 'allowed'}`,
     );
+    for (const w of t.warnings) this.say({ kind: 'warning', message: w });
     this.sampler = startSampler(this.ctx, t, { intervalMs: this.o.intervalMs, processIntervalMs: this.o.processIntervalMs }, this.emit);
     // Expectations need numbers: wait for the first sample before anything starts.
     await this.until(() => (this.sampler!.latest() ? true : null), 15_000, () => 'the sampler sent no sample within 15 s');

@@ -96,3 +96,9 @@ export function expectContainerKill(r: RunResult, victim: string): { cgroup: str
   return { cgroup, id };
 }
 
+
+/** Why a run did not pass, for assertion messages: its reason and the failed expectations. */
+export function whyNot(r: RunResult): string {
+  const failed = r.verdicts.filter((v) => !v.passed).map((v) => `step ${v.step + 1}: ${v.text} — ${v.observed}`);
+  return [r.reason ?? '', ...failed].filter(Boolean).join('\n');
+}

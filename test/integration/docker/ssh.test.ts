@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { connectTestHost, requireOrSkip, startSshd, type TestSshd } from '../../helpers/sshd';
 import { probeHost } from '../../../electron/lab/host/probe';
 import { createDockerTarget } from '../../../electron/lab/targets/docker';
-import { containerExists, describeWithDocker, expectContainerKill, of, oomlabContainers, removeContainers, runBundled, until } from './helpers';
+import { containerExists, describeWithDocker, expectContainerKill, of, oomlabContainers, removeContainers, runBundled, until, whyNot } from './helpers';
 
 const pre = requireOrSkip(['root', 'sshd']);
 
@@ -26,7 +26,7 @@ describeWithDocker('docker target over a real sshd', () => {
     const t = await connectTestHost(h);
     try {
       const r = await runBundled(t, 'docker-growing-allocator', { limit: '40Mi' });
-      expect(r.outcome, r.reason ?? '').toBe('passed');
+      expect(r.outcome, whyNot(r)).toBe('passed');
       expectContainerKill(r, 'alloc');
       expect(of(r.events, 'run-start')[0]!.host.host).toMatch(/^root@127\.0\.0\.1:\d+$/);
       expect(of(r.events, 'status').pop()).toMatchObject({ phase: 'exited', oomKilled: true, exitCode: 137 });

@@ -59,7 +59,7 @@ export function targetSamples(events: readonly LabEvent[]) {
 }
 
 /** Verdicts and errors in one line, so a failed run says why in the test output. */
-export function explain(r: RunResult): string {
+export function explain(r: Pick<RunResult, 'outcome' | 'reason' | 'events'> & { verdicts: ReadonlyArray<{ passed: boolean; step: number; text: string; observed: string }> }): string {
   const bad = r.verdicts.filter((v) => !v.passed).map((v) => `step ${v.step}: ${v.text} (observed ${v.observed})`);
   const errors = eventsOf(r.events, 'error').map((e) => e.message);
   return `${r.outcome}${r.reason ? `: ${r.reason}` : ''}${bad.length ? ` | failed: ${bad.join('; ')}` : ''}${errors.length ? ` | errors: ${errors.join('; ')}` : ''}`;
