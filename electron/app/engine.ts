@@ -7,6 +7,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync, rmSync } from 'no
 import { join } from 'node:path';
 import type { HostEntry, IpcError, ScenarioSummary, SshAlias } from '../ipc';
 import type { HostFacts } from '../lab/host/facts';
+import type { TargetKind } from '../lab/events';
 import { RecordingError } from '../lab/recording/parse';
 import { loadScenario, ScenarioError, type LoadedScenario } from '../lab/scenario/load';
 import { probeHost, ProbeError } from '../lab/host/probe';
@@ -137,6 +138,13 @@ export function createEngine(opts: EngineOptions): EnginePort {
   };
 }
 
+/** Which target drivers a scenario can run on, for the library's badges. */
+function targetKindsOf(kind: string): TargetKind[] {
+  if (kind === 'cgroup') return ['cgroup-v1', 'cgroup-v2'];
+  if (kind === 'docker' || kind === 'pod') return [kind];
+  return [];
+}
+
 function summary(l: LoadedScenario, source: 'bundled' | 'user'): ScenarioSummary {
   const s = l.scenario;
   return {
@@ -145,7 +153,7 @@ function summary(l: LoadedScenario, source: 'bundled' | 'user'): ScenarioSummary
     summary: s.description ?? { en: '' },
     file: l.file,
     source,
-    targets: s.target.kind === 'cgroup' ? ['cgroup-v1', 'cgroup-v2'] : [],
+    targets: targetKindsOf(s.target.kind),
     steps: s.steps.map((st) => ({ title: st.title, narration: st.narration ?? { en: '' } })),
     params: Object.entries(s.params).map(([name, p]) => ({
       name,

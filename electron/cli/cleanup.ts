@@ -7,7 +7,7 @@ import type { SetExit } from './commands';
 import { addHostOptions, openHost, type HostOptions } from './run';
 
 export function registerCleanup(program: Command, setExit: SetExit): void {
-  addHostOptions(program.command('cleanup').description('remove what earlier runs left on a host (oomlab-* cgroups and their processes)'))
+  addHostOptions(program.command('cleanup').description('remove what earlier runs left on a host (oomlab-* cgroups, their processes and oomlab-labelled containers)'))
     .option('--json', 'print the removed names as a JSON array')
     .action(async (o: HostOptions & { json?: boolean }) => {
       const session = await openHost(o);

@@ -73,7 +73,14 @@ const workloadCommon = {
   timeCap: Duration.optional(),
 };
 
-const StressSpec = z.strictObject({ vm: Count.default(1), vmBytes: Size, vmKeep: z.boolean().optional(), vmHang: z.number().int().nonnegative().optional() });
+const StressSpec = z.strictObject({
+  vm: Count.default(1),
+  vmBytes: Size,
+  vmKeep: z.boolean().optional(),
+  vmHang: z.number().int().nonnegative().optional(),
+  /** stress touches one byte every vmStride bytes (default 4096, every page); vmStride = vmBytes reserves without touching. */
+  vmStride: Size.optional(),
+});
 const StressNgSpec = z.strictObject({
   vm: Count.default(1),
   vmBytes: Size,
@@ -107,8 +114,10 @@ const BOUND_ERROR = 'give at least one of above, atLeast, below, atMost, equals'
 function compare<T extends z.ZodType>(value: T) {
   return z.strictObject(compareShape(value)).refine(hasBound, { error: BOUND_ERROR });
 }
-const ByteValue = z.union([z.literal('limit'), Size], { error: `expected ${SIZE_HINT}, or "limit"` });
-export const ByteCompare = compare(ByteValue).meta({ id: 'ByteCompare', description: 'Bounds in bytes (or "limit"); all given must hold' });
+/** "90%": that share of the limit, so bounds follow a limit the user changes with --param. */
+const PercentOfLimit = z.string().regex(/^[0-9]+(\.[0-9]+)?%$/, { error: 'a share of the limit such as 90%' });
+const ByteValue = z.union([z.literal('limit'), PercentOfLimit, Size], { error: `expected ${SIZE_HINT}, "limit", or a share of the limit such as "90%"` });
+export const ByteCompare = compare(ByteValue).meta({ id: 'ByteCompare', description: 'Bounds in bytes, "limit", or a share of the limit ("90%"); all given must hold' });
 export const CountCompare = compare(z.number().int().nonnegative()).meta({ id: 'CountCompare', description: 'Bounds on a count; all given must hold' });
 
 /** Byte-valued series of the target's samples. */
@@ -152,9 +161,31 @@ export const Action = z.union([
   z.strictObject({ wait: WaitAction }),
   z.strictObject({ set: SetAction }),
   z.strictObject({ stop: WorkloadName }),
-]).meta({ id: 'Action', description: 'One thing a step does: create, start, wait, set or stop' });
+  /** Read host facts into the run: overcommit = vm.overcommit_memory/ratio and CommitLimit/Committed_AS from /proc/meminfo (read only; no sysctl is changed). */
+  z.strictObject({ read: z.literal('overcommit') }),
+  /** Read VmSize/VmRSS and the command line of every process of a workload (/proc/PID/status, cmdline). */
+  z.strictObject({ inspect: WorkloadName }),
+  /** Walk from the last OOM kill's report (pid, task_memcg) to its cgroup directory, members, owner record and workload. */
+  z.strictObject({ trace: z.literal('lastKill') }),
+]).meta({ id: 'Action', description: 'One thing a step does: create, start, wait, set, stop, read, inspect or trace' });
 
 // ---------------------------------------------------------------- expectations
+
+/** Bounds on one target sample; all given must hold in the same sample. */
+export const SampleBounds = z
+  .strictObject({
+    usage: ByteCompare.optional(),
+    workingSet: ByteCompare.optional(),
+    cache: ByteCompare.optional(),
+    rss: ByteCompare.optional(),
+    failcnt: CountCompare.optional(),
+    oomKills: CountCompare.optional(),
+    /** cgroup v2 memory.events high. */
+    highEvents: CountCompare.optional(),
+    underOom: z.boolean().optional(),
+  })
+  .refine((o) => Object.values(o).some((v) => v !== undefined), { error: 'give at least one of usage, workingSet, cache, rss, failcnt, oomKills, highEvents, underOom' })
+  .meta({ id: 'SampleBounds', description: 'Bounds that must all hold in one sample of the target' });
 
 export const Expectation = z.union([
   /** The OOM killer killed (a process of) this workload. */
@@ -183,6 +214,44 @@ export const Expectation = z.union([
   z.strictObject({ underOom: z.boolean() }),
   /** The largest value a byte series reached. */
   z.strictObject({ max: z.strictObject({ metric: ByteMetric, ...compareShape(ByteValue) }).refine(hasBound, { error: BOUND_ERROR }) }),
+  /** Some sample satisfied all these bounds at once (e.g. usage at the limit while the working set is low). */
+  z.strictObject({ seen: SampleBounds }),
+  /** The last sample before the last OOM kill (the kernel's oom_kill counter not yet counting it). */
+  z.strictObject({ beforeKill: SampleBounds }),
+  /** The first sample after the last OOM kill (the counter counting it): the drop on the chart. */
+  z.strictObject({ afterKill: SampleBounds }),
+  /** The last OOM kill (of this workload, when given), from the kernel's own report. */
+  z.strictObject({
+    victim: z
+      .strictObject({
+        workload: WorkloadName.optional(),
+        /** The victim's oom_score_adj in the report. */
+        oomScoreAdj: z.number().int().min(-1000).max(1000).optional(),
+        /** The victim's anonymous resident memory (rss_anon pages x page size; else anon-rss). */
+        rss: ByteCompare.optional(),
+        /** Whether the victim had the most resident memory in the report's task table. */
+        largestRss: z.boolean().optional(),
+        /** The victim had the highest badness computed from the task table (rss + page tables + swap + oom_score_adj x limit/1000). */
+        highestBadness: z.literal(true).optional(),
+        /** Whether the victim was the workload's own first process (false: a child it started). */
+        mainProcess: z.boolean().optional(),
+      })
+      .refine((o) => Object.entries(o).some(([k, v]) => k !== 'workload' && v !== undefined), { error: 'give at least one of oomScoreAdj, rss, largestRss, highestBadness, mainProcess' }),
+  }),
+  /** The workload's first process is still running, and a process listing after the last OOM kill shows it. */
+  z.strictObject({ running: WorkloadName }),
+  /** The workload ended because the lab stopped it, not because the OOM killer took its first process. */
+  z.strictObject({ stopped: WorkloadName }),
+  /** From the last `inspect` of the workload: its processes' virtual size (VmSize) and resident memory (VmRSS), summed. */
+  z.strictObject({
+    memoryOf: z
+      .strictObject({ workload: WorkloadName, virtual: ByteCompare.optional(), resident: ByteCompare.optional() })
+      .refine((o) => o.virtual !== undefined || o.resident !== undefined, { error: 'give virtual or resident' }),
+  }),
+  /** The last `trace` led from the kernel's report to this workload's cgroup, and (command) a live member's command line matches this regular expression. */
+  z.strictObject({ traced: z.strictObject({ workload: WorkloadName, command: z.string().optional() }) }),
+  /** A kernel log line seen during the run matches this regular expression. */
+  z.strictObject({ kernelLog: z.string().min(1) }),
 ]).meta({ id: 'Expectation', description: 'Checked at the end of the step over everything observed since the run started' });
 
 // ---------------------------------------------------------------- scenario
@@ -214,8 +283,20 @@ export const ParamDef = z.strictObject({
 
 const ScenarioId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: 'an id is lowercase letters, digits and "-"' });
 
+/** What a host must offer. A scenario's requirements refuse the run elsewhere; a step's skip the step. */
+export const Requirements = z
+  .strictObject({
+    /** The memory controller's cgroup version (some knobs exist only in one). */
+    cgroup: z.enum(['v1', 'v2']).optional(),
+    /** Root may lower oom_score_adj below 0 (needs CAP_SYS_RESOURCE; containers often lack it). */
+    lowerOomScoreAdj: z.literal(true).optional(),
+  })
+  .meta({ id: 'Requirements', description: 'What the host must offer: cgroup v1|v2, lowerOomScoreAdj' });
+
 export const Step = z.strictObject({
   title: Localized,
+  /** Skip this step (outcome "skipped") on hosts that do not offer this. */
+  requires: Requirements.optional(),
   narration: Localized.optional(),
   actions: z.array(Action).default([]),
   expect: z.array(Expectation).default([]),
@@ -230,6 +311,10 @@ export const Scenario = z.strictObject({
     .discriminatedUnion('kind', [z.strictObject({ kind: z.literal('cgroup') }), DockerTarget], { error: 'target: {kind: cgroup} or {kind: docker, image?, mode?, network?} (pod comes later)' })
     .default({ kind: 'cgroup' }),
   limit: SizeOrMax,
+  /** Refuse to run on hosts that do not offer this. */
+  requires: Requirements.optional(),
+  /** How long the lab keeps sampling after the last step before cleaning up (default 1s), so the chart shows what the last step caused. */
+  tail: Duration.optional(),
   /** pinned: no swap for the target, so the limit means an OOM kill. */
   swap: z.enum(['pinned', 'allowed']).default('pinned'),
   params: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/), ParamDef).default({}),
@@ -247,4 +332,6 @@ export type Expectation = z.output<typeof Expectation>;
 export type ByteCompare = z.output<typeof ByteCompare>;
 export type CountCompare = z.output<typeof CountCompare>;
 export type ParamDef = z.output<typeof ParamDef>;
+export type SampleBounds = z.output<typeof SampleBounds>;
+export type Requirements = z.output<typeof Requirements>;
 export const WAIT_CONDITIONS = WAIT_KEYS;

@@ -209,12 +209,20 @@ export class FakeKubelet {
     const limits = (pod.spec.containers as Obj[]).map((c) => c.resources?.limits?.memory);
     if (limits.every((l) => l !== undefined)) writeFileSync(`${dir}/memory.limit_in_bytes`, String(limits.reduce((n, l) => n + Math.ceil(quantity(l)), 0)));
     const sandboxName = `k8s_POD_${r.name}_${r.ns}_${r.uid}_0`;
-    const out = await this.docker([
+    const sandbox = (adj: string[]) => this.docker([
       'run', '--detach', '--name', sandboxName,
       ...this.labels(r, 'POD'), '--label', 'io.kubernetes.docker.type=podsandbox',
-      '--cgroup-parent', r.cgroup, '--oom-score-adj', '-998', '--network', 'none', '--ipc', 'shareable',
+      '--cgroup-parent', r.cgroup, ...adj, '--network', 'none', '--ipc', 'shareable',
       '--entrypoint', 'sleep', this.o.pauseImage, 'infinity',
     ]);
+    let out: string;
+    try {
+      out = await this.withNegativeAdj(sandboxName, -998, sandbox);
+    } catch (e) {
+      const msg = ((e as { stderr?: string }).stderr ?? String(e)).trim();
+      this.event(r, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${msg}`);
+      return;
+    }
     r.sandbox = out.trim();
     const started = timestamp();
     this.update(r, (p) => {
@@ -227,6 +235,23 @@ export class FakeKubelet {
     const deadline = pod.spec.activeDeadlineSeconds;
     if (typeof deadline === 'number' && deadline > 0) r.deadline = setTimeout(() => this.enqueue(r, () => this.deadlineExceeded(r)), deadline * 1000);
     for (const c of pod.spec.containers as Obj[]) await this.startContainer(r, c.name);
+  }
+
+  /**
+   * Runs `make` with --oom-score-adj ADJ. A negative value needs CAP_SYS_RESOURCE,
+   * which some hosts (this CI's VM among them) withhold even from root: runc then
+   * fails to start the container. Then the container is made without it, and the
+   * log says so; its processes keep the runtime's default (0).
+   */
+  private async withNegativeAdj(name: string, adj: number, make: (adjArgs: string[]) => Promise<string>): Promise<string> {
+    try {
+      return await make(['--oom-score-adj', String(adj)]);
+    } catch (e) {
+      if (adj >= 0) throw e;
+      await this.docker(['rm', '--force', name]).catch(() => '');
+      this.o.log(`kubelet: ${name}: --oom-score-adj ${adj} refused (no CAP_SYS_RESOURCE on this host?); made without it`);
+      return make([]);
+    }
   }
 
   private labels(r: PodRun, container: string): string[] {
@@ -309,7 +334,7 @@ export class FakeKubelet {
     ];
     let id: string;
     try {
-      id = (await this.docker(argv)).trim();
+      id = (await this.withNegativeAdj(argv[2]!, adj, (a) => this.docker(a.length ? argv : argv.filter((x, i) => !(x === '--oom-score-adj' || argv[i - 1] === '--oom-score-adj'))))).trim();
     } catch (e) {
       const msg = ((e as { stderr?: string }).stderr ?? String(e)).trim();
       this.event(r, 'Warning', 'Failed', `Error: ${msg}`, field);
