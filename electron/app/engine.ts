@@ -74,14 +74,12 @@ export function createEngine(opts: EngineOptions): EnginePort {
         passphrase: (keyFile, h, attempt) => ask.passphrase(keyFile, h, attempt),
         keyboardInteractive: (q) => ask.keyboardInteractive({ host: q.host, name: q.name, instructions: q.instructions, prompts: q.prompts }),
         unknownHostKey: async (info) => {
+          // "Trust once" lasts for the app session: it is never written to known_hosts.
           const key = `${info.knownHostsName} ${info.fingerprint}`;
-          if (trustedOnce.has(key)) return keepOutOfKnownHosts(info);
+          if (trustedOnce.has(key)) return 'once';
           const decision = await ask.hostKey({ host: info.host, keyType: info.keyType, fingerprint: info.fingerprint });
-          if (decision === 'once') {
-            trustedOnce.add(key);
-            return keepOutOfKnownHosts(info);
-          }
-          return decision === 'remember';
+          if (decision === 'once') trustedOnce.add(key);
+          return decision === 'once' ? 'once' : decision === 'remember';
         },
       };
       const connecting = connectSsh(host.target, {
@@ -171,22 +169,6 @@ function summary(l: LoadedScenario, source: 'bundled' | 'user'): ScenarioSummary
  * synchronously once our answer resolves). The key stays trusted for this
  * app session through `trustedOnce`.
  */
-function keepOutOfKnownHosts(info: HostKeyInfo): true {
-  const file = info.knownHostsFile;
-  const before = existsSync(file) ? readFileSync(file, 'utf8') : null;
-  setTimeout(() => {
-    if (!existsSync(file)) return;
-    const now = readFileSync(file, 'utf8');
-    const added = now.slice(before?.length ?? 0);
-    // Only undo exactly our own append (one line naming this host), nothing else.
-    const lines = added.split('\n').filter(Boolean);
-    if ((before !== null && !now.startsWith(before)) || lines.length !== 1 || !lines[0]!.startsWith(`${info.knownHostsName} `)) return;
-    if (before === null || before.trim() === '') rmSync(file, { force: true });
-    else writeFileSync(file, before);
-  }, 0);
-  return true;
-}
-
 function abortable<T>(p: Promise<T>, signal: AbortSignal, discard: (v: T) => void): Promise<T> {
   if (signal.aborted) {
     void p.then(discard, () => undefined);

@@ -51,6 +51,41 @@ export interface ProcessRow {
   workload: string | null;
 }
 
+/** What a `read` / `inspect` / `trace` action found on the host (scenario/host-reads.ts). */
+export type HostReading =
+  | {
+      what: 'overcommit';
+      /** vm.overcommit_memory: 0 heuristic, 1 always, 2 strict (CommitLimit enforced). */
+      overcommitMemory: number | null;
+      overcommitRatio: number | null;
+      commitLimitKb: number | null;
+      committedAsKb: number | null;
+      memTotalKb: number | null;
+      swapTotalKb: number | null;
+    }
+  | {
+      what: 'inspect';
+      workload: string;
+      processes: Array<{ pid: number; comm: string; vmSizeKb: number | null; vmRssKb: number | null; cmdline: string }>;
+    }
+  | {
+      what: 'trace';
+      /** From the kernel's report. */
+      pid: number;
+      comm: string;
+      taskMemcg: string | null;
+      memcg: string;
+      /** The cgroupfs directory the report's path names, and whether it still exists. */
+      dir: string | null;
+      dirExists: boolean;
+      /** The lab's owner record for the run that cgroup belongs to (its runId), when found. */
+      ownerRunId: string | null;
+      /** The workload whose leaf the path names. */
+      workload: string | null;
+      /** Processes still in that cgroup, with their command lines. */
+      members: Array<{ pid: number; comm: string; cmdline: string }>;
+    };
+
 export type LabEventBody =
   | {
       kind: 'run-start';
@@ -64,9 +99,10 @@ export type LabEventBody =
     }
   | { kind: 'run-end'; outcome: 'passed' | 'failed' | 'error' | 'aborted'; reason: string | null }
   | { kind: 'step-start'; index: number; title: Localized; narration: Localized }
-  | { kind: 'step-end'; index: number; outcome: 'ok' | 'failed' | 'timeout' | 'error'; message: string | null }
-  /** Something the lab did (created a cgroup, wrote a knob), for the timeline. */
-  | { kind: 'action'; step: number | null; text: string }
+  /** skipped: the host does not offer what the step requires (message says what). */
+  | { kind: 'step-end'; index: number; outcome: 'ok' | 'failed' | 'timeout' | 'error' | 'skipped'; message: string | null }
+  /** Something the lab did (created a cgroup, wrote a knob), for the timeline; `read` carries what it read from the host. */
+  | { kind: 'action'; step: number | null; text: string; read?: HostReading }
   | ({ kind: 'sample' } & MemorySample)
   | { kind: 'processes'; cgroup: string; processes: ProcessRow[] }
   | { kind: 'kernel-line'; raw: string }

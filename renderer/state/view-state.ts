@@ -25,7 +25,7 @@ export interface ExpectationView {
   observed: string;
 }
 
-export type StepStatus = 'pending' | 'running' | 'ok' | 'failed' | 'timeout' | 'error';
+export type StepStatus = 'pending' | 'running' | 'ok' | 'failed' | 'timeout' | 'error' | 'skipped';
 
 export interface StepView {
   index: number;

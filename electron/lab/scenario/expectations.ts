@@ -3,6 +3,7 @@
 
 import type { EventOf, LabEvent, MemorySample } from '../events';
 import type { ByteCompare, CountCompare, Expectation, WaitAction } from './schema';
+import { evaluateEvidence, isEvidenceExpectation } from './evidence';
 import { formatBytes } from './units';
 
 export interface Verdict {
@@ -22,19 +23,19 @@ export function targetSamples(events: readonly LabEvent[]): Sample[] {
   return events.filter((e): e is Sample => e.kind === 'sample' && e.cgroup === TARGET);
 }
 
-function lastLimit(samples: readonly Sample[]): number | null {
+export function lastLimit(samples: readonly Sample[]): number | null {
   for (let i = samples.length - 1; i >= 0; i--) if (samples[i]!.limitBytes !== null) return samples[i]!.limitBytes;
   return null;
 }
 
-/** Resolve "limit" in byte bounds against the limit the samples report. */
-function byteBounds(c: ByteCompare, limit: number | null): Bounds | string {
+/** Resolve "limit" and "90%" in byte bounds against the limit the samples report. */
+export function byteBounds(c: ByteCompare, limit: number | null): Bounds | string {
   const out: Bounds = {};
-  for (const [k, v] of Object.entries(c) as Array<[keyof Bounds, number | 'limit' | undefined]>) {
+  for (const [k, v] of Object.entries(c) as Array<[keyof Bounds, number | string | undefined]>) {
     if (v === undefined) continue;
-    if (v === 'limit') {
+    if (typeof v === 'string') {
       if (limit === null) return 'the target has no limit to compare with';
-      out[k] = limit;
+      out[k] = v === 'limit' ? limit : Math.round((limit * Number(v.slice(0, -1))) / 100);
     } else out[k] = v;
   }
   return out;
@@ -64,7 +65,7 @@ export function describeBounds(b: Bounds, fmt: (n: number) => string = String): 
     .join(' and ');
 }
 
-function describeByteBounds(c: ByteCompare): string {
+export function describeByteBounds(c: ByteCompare): string {
   const words: Array<[keyof ByteCompare, string]> = [
     ['above', '>'],
     ['atLeast', '≥'],
@@ -74,11 +75,11 @@ function describeByteBounds(c: ByteCompare): string {
   ];
   return words
     .filter(([k]) => c[k] !== undefined)
-    .map(([k, op]) => `${op} ${c[k] === 'limit' ? 'the limit' : formatBytes(c[k] as number)}`)
+    .map(([k, op]) => `${op} ${c[k] === 'limit' ? 'the limit' : typeof c[k] === 'string' ? `${c[k]} of the limit` : formatBytes(c[k] as number)}`)
     .join(' and ');
 }
 
-const METRIC: Record<string, { label: string; get: (s: MemorySample) => number | null }> = {
+export const METRIC: Record<string, { label: string; get: (s: MemorySample) => number | null }> = {
   usage: { label: 'usage', get: (s) => s.usageBytes },
   workingSet: { label: 'working set', get: (s) => s.workingSetBytes },
   cache: { label: 'page cache', get: (s) => s.cacheBytes },
@@ -94,15 +95,15 @@ function exitOf(events: readonly LabEvent[], workload: string): EventOf<'workloa
   return events.find((e): e is EventOf<'workload-exit'> => e.kind === 'workload-exit' && e.workload === workload);
 }
 
-function secs(t: number): string {
+export function secs(t: number): string {
   return `t=${(t / 1000).toFixed(2)} s`;
 }
 
-function describeKill(k: EventOf<'oom-kill'>): string {
+export function describeKill(k: EventOf<'oom-kill'>): string {
   return `pid ${k.report.pid} (${k.report.comm})${k.workload ? ` of ${k.workload}` : ''} at ${secs(k.t)}`;
 }
 
-function describeExit(x: EventOf<'workload-exit'> | undefined): string {
+export function describeExit(x: EventOf<'workload-exit'> | undefined): string {
   if (!x) return 'still running';
   if (x.signal) return `killed by signal ${x.signal}${x.oomKilled ? ' (OOM)' : ''} at ${secs(x.t)}`;
   if (x.code !== null) return `exited with code ${x.code}${x.oomKilled ? ' after an OOM kill' : ''} at ${secs(x.t)}`;
@@ -110,6 +111,7 @@ function describeExit(x: EventOf<'workload-exit'> | undefined): string {
 }
 
 export function describeExpectation(e: Expectation): string {
+  if (isEvidenceExpectation(e)) return evaluateEvidence(e, []).text;
   if ('oomKilled' in e) return `${e.oomKilled} was OOM-killed`;
   if ('notOomKilled' in e) return `${e.notOomKilled} was not OOM-killed`;
   if ('exited' in e) {
@@ -132,6 +134,7 @@ export function describeExpectation(e: Expectation): string {
 
 /** Evaluate one expectation over every event of the run so far. */
 export function evaluateExpectation(e: Expectation, events: readonly LabEvent[]): Verdict {
+  if (isEvidenceExpectation(e)) return evaluateEvidence(e, events);
   const text = describeExpectation(e);
   const v = (passed: boolean, observed: string): Verdict => ({ passed, text, observed });
   const samples = targetSamples(events);

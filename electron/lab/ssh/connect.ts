@@ -203,6 +203,10 @@ function openClient(r: ResolvedHost, ctx: Ctx, sock: Duplex | undefined): Promis
       hostKeyError = new HostKeyError(label, `host key for ${khName} is unknown (not in ${knownHostsFiles.join(', ') || 'any known_hosts file'}): ${keyType} key fingerprint ${fingerprint}`, 'unknown', fingerprint, keyType);
       return false;
     }
+    if (accept === 'once') {
+      opts.debug?.(`trusted ${khName} ${keyType} ${fingerprint} for this connection only`);
+      return true;
+    }
     appendKnownHost(appendTo, r.hostKeyAlias ?? r.hostName, r.hostKeyAlias ? 22 : r.port, key);
     opts.debug?.(`added ${khName} ${keyType} ${fingerprint} to ${appendTo}`);
     return true;

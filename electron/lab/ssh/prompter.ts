@@ -17,6 +17,8 @@ export interface HostKeyInfo {
   otherTypes: string[];
 }
 
+export type HostKeyDecision = boolean | 'once' | 'remember';
+
 export interface KeyboardInteractiveQuestion {
   host: string;
   user: string;
@@ -32,8 +34,11 @@ export interface Prompter {
   password?(user: string, host: string, attempt: number): Promise<string | null>;
   /** Answers to a keyboard-interactive round, one per prompt; null gives up. */
   keyboardInteractive?(q: KeyboardInteractiveQuestion): Promise<string[] | null>;
-  /** The host key is not in known_hosts: true trusts it and records it. */
-  unknownHostKey?(info: HostKeyInfo): Promise<boolean>;
+  /**
+   * The host key is not in known_hosts: true (or 'remember') trusts it and
+   * records it; 'once' trusts it for this connection only; false refuses.
+   */
+  unknownHostKey?(info: HostKeyInfo): Promise<HostKeyDecision>;
 }
 
 /** Answers every question the same fixed way; for scripts and tests. */

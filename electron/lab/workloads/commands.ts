@@ -43,6 +43,7 @@ export function validateWorkloadSpec(spec: WorkloadSpec, where: string): Workloa
       int(where, 'vm', spec.vm, 1, 256);
       int(where, 'vmBytes', spec.vmBytes, 4096, 2 ** 50);
       int(where, 'vmHang', spec.vmHang, 0, 86400, true);
+      if (spec.kind === 'stress') int(where, 'vmStride', spec.vmStride, 1, 2 ** 50, true);
       if (spec.vmKeep !== undefined && typeof spec.vmKeep !== 'boolean') throw new WorkloadSpecError(`${where}: vmKeep must be true or false`);
       if (spec.kind === 'stress-ng' && spec.oomable !== undefined && typeof spec.oomable !== 'boolean') throw new WorkloadSpecError(`${where}: oomable must be true or false`);
       break;
@@ -115,6 +116,7 @@ export function buildWorkload(spec: WorkloadSpec, ctx: { rampImpl: RampImpl; scr
       const argv = ['stress', '--vm', String(spec.vm), '--vm-bytes', `${spec.vmBytes}B`];
       if (spec.vmKeep) argv.push('--vm-keep');
       if (spec.vmHang !== undefined) argv.push('--vm-hang', String(spec.vmHang));
+      if (spec.vmStride !== undefined) argv.push('--vm-stride', String(spec.vmStride));
       return { argv, display: argv, cleanupFile: null, note: null };
     }
     case 'stress-ng': {

@@ -17,8 +17,8 @@ interface WorkloadCommon {
 }
 
 export type WorkloadSpec =
-  /** stress --vm N --vm-bytes B [--vm-keep] [--vm-hang S] */
-  | (WorkloadCommon & { kind: 'stress'; vm: number; vmBytes: number; vmKeep?: boolean; vmHang?: number })
+  /** stress --vm N --vm-bytes B [--vm-keep] [--vm-hang S] [--vm-stride B] (stride = bytes: reserve without touching) */
+  | (WorkloadCommon & { kind: 'stress'; vm: number; vmBytes: number; vmKeep?: boolean; vmHang?: number; vmStride?: number })
   /** stress-ng --vm N --vm-bytes B [--vm-keep] [--vm-hang S] [--oomable]; runs until killed or the cap */
   | (WorkloadCommon & { kind: 'stress-ng'; vm: number; vmBytes: number; vmKeep?: boolean; vmHang?: number; oomable?: boolean })
   /**

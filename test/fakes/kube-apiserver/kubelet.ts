@@ -332,25 +332,28 @@ export class FakeKubelet {
       ...(cmd?.length ? cmd.slice(1) : []),
       ...args,
     ];
-    let id: string;
-    try {
-      id = (await this.withNegativeAdj(argv[2]!, adj, (a) => this.docker(a.length ? argv : argv.filter((x, i) => !(x === '--oom-score-adj' || argv[i - 1] === '--oom-score-adj'))))).trim();
-    } catch (e) {
-      const msg = ((e as { stderr?: string }).stderr ?? String(e)).trim();
-      this.event(r, 'Warning', 'Failed', `Error: ${msg}`, field);
-      this.setContainerStatus(r, name, (s) => (s.state = { waiting: { reason: 'CreateContainerError', message: msg } }));
-      return;
-    }
-    run.id = id;
-    this.event(r, 'Normal', 'Created', `Created container ${name}`, field);
-    try {
+    const name_ = argv[2]!;
+    let id = '';
+    let stage = 'create';
+    const make = async (adjArgs: string[]) => {
+      stage = 'create';
+      const a = adjArgs.length ? argv : argv.filter((x, i) => !(x === '--oom-score-adj' || argv[i - 1] === '--oom-score-adj'));
+      id = (await this.docker(a)).trim();
+      run.id = id;
+      stage = 'start';
       await this.docker(['start', id]);
+      return id;
+    };
+    try {
+      await this.withNegativeAdj(name_, adj, make);
     } catch (e) {
       const msg = ((e as { stderr?: string }).stderr ?? String(e)).trim();
       this.event(r, 'Warning', 'Failed', `Error: ${msg}`, field);
-      this.setContainerStatus(r, name, (s) => (s.state = { waiting: { reason: 'RunContainerError', message: msg } }));
+      const reason = stage === 'create' ? 'CreateContainerError' : 'RunContainerError';
+      this.setContainerStatus(r, name, (s) => (s.state = { waiting: { reason, message: msg } }));
       return;
     }
+    this.event(r, 'Normal', 'Created', `Created container ${name}`, field);
     this.event(r, 'Normal', 'Started', `Started container ${name}`, field);
     const startedAt = (await this.docker(['inspect', '--format', '{{.State.StartedAt}}', id]).catch(() => '')).trim();
     this.setContainerStatus(r, name, (s) => {
