@@ -165,6 +165,7 @@ export async function runCommand(ref: string, o: RunCliOptions): Promise<number>
       sweep: o.sweep !== false,
     });
     printer.finish();
+    if (result.outcome === 'error' && result.events.length === 0) throw new CliExit(exitCodes.host, result.reason ?? 'the run was refused'); // refused before it began (scenario requirements)
     if (o.record && !o.json) process.stdout.write(`recorded ${o.record}\n`);
     if (interrupted) return exitCodes.interrupted;
     switch (result.outcome) {

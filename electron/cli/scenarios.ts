@@ -20,7 +20,8 @@ export function registerScenarios(program: Command, setExit: SetExit): void {
           continue;
         }
         const t = (l: { en: string; 'zh-CN'?: string } | undefined) => (l ? (l[o.lang] ?? l.en) : '');
-        process.stdout.write(`${s.id}\n  ${t(s.title)}\n`);
+        const other = o.lang === 'en' ? s.title['zh-CN'] : s.title.en; // both languages: trainers pick by either
+        process.stdout.write(`${s.id}\n  ${t(s.title)}\n${other && other !== t(s.title) ? `  ${other}\n` : ''}`);
         const desc = t(s.description);
         if (desc) process.stdout.write(`  ${desc}\n`);
         const ps = Object.entries(params).map(([k, v]) => `${k}=${v}`);

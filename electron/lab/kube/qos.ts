@@ -15,7 +15,6 @@ export type QosClass = 'Guaranteed' | 'Burstable' | 'BestEffort';
 export interface ResourceList {
   cpu?: string | number;
   memory?: string | number;
-  [name: string]: string | number | undefined;
 }
 
 export interface ContainerResources {
@@ -29,7 +28,7 @@ export const SANDBOX_OOM_SCORE_ADJ = -998;
 
 const COMPUTE = ['cpu', 'memory'] as const;
 
-function positive(list: ResourceList | undefined, name: string, where: string): number | null {
+function positive(list: ResourceList | undefined, name: 'cpu' | 'memory', where: string): number | null {
   const v = list?.[name];
   if (v === undefined) return null;
   // memory in bytes, cpu in millicores: only the sign and equality matter here.

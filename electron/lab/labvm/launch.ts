@@ -124,7 +124,9 @@ export async function startVm(opts: StartOptions): Promise<LabVm> {
       lastErr = started.error;
       // A port freed by freePort() can be taken before qemu binds it: try another.
       if (/host forwarding rule|Address already in use/i.test(lastErr)) continue;
-      throw new LabVmStartError(`qemu did not start: ${lastErr}`, tail(consoleLog));
+      const consoleTail = tail(consoleLog);
+      if (ownRunDir) rmSync(runDir, { recursive: true, force: true });
+      throw new LabVmStartError(`qemu did not start: ${lastErr}`, consoleTail);
     }
     const pid = started.pid;
     const state: LabVmState = {
@@ -162,6 +164,7 @@ export async function startVm(opts: StartOptions): Promise<LabVm> {
     log(`lab VM up: ssh answered on 127.0.0.1:${port} after ${(state.bootMs / 1000).toFixed(1)} s (qemu pid ${pid})`);
     return vm;
   }
+  if (ownRunDir) rmSync(runDir, { recursive: true, force: true });
   throw new LabVmStartError(`qemu could not bind a forwarded port after 5 tries: ${lastErr}`, '');
 }
 

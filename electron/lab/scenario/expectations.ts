@@ -3,7 +3,7 @@
 
 import type { EventOf, LabEvent, MemorySample } from '../events';
 import type { ByteCompare, CountCompare, Expectation, WaitAction } from './schema';
-import { evaluateEvidence, isEvidenceExpectation } from './evidence';
+import { describeEvidence, evaluateEvidence, isEvidenceExpectation } from './evidence';
 import { formatBytes } from './units';
 
 export interface Verdict {
@@ -111,7 +111,7 @@ export function describeExit(x: EventOf<'workload-exit'> | undefined): string {
 }
 
 export function describeExpectation(e: Expectation): string {
-  if (isEvidenceExpectation(e)) return evaluateEvidence(e, []).text;
+  if (isEvidenceExpectation(e)) return describeEvidence(e);
   if ('oomKilled' in e) return `${e.oomKilled} was OOM-killed`;
   if ('notOomKilled' in e) return `${e.notOomKilled} was not OOM-killed`;
   if ('exited' in e) {

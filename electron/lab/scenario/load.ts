@@ -265,6 +265,7 @@ function crossCheck(s: Scenario): Array<{ path: PathKey[]; message: string }> {
         if (started.has(a.start.workload)) out.push({ path: [...path, 'start', 'workload'], message: `workload "${a.start.workload}" is already started earlier` });
         started.add(a.start.workload);
       } else if ('stop' in a) need(a.stop, [...path, 'stop']);
+      else if ('inspect' in a) need(a.inspect, [...path, 'inspect']);
       else if ('wait' in a) {
         if (a.wait.oomKill !== undefined) need(a.wait.oomKill, [...path, 'wait', 'oomKill']);
         if (a.wait.exited !== undefined) need(a.wait.exited, [...path, 'wait', 'exited']);
@@ -276,6 +277,11 @@ function crossCheck(s: Scenario): Array<{ path: PathKey[]; message: string }> {
       if ('oomKilled' in e) need(e.oomKilled, [...path, 'oomKilled']);
       else if ('notOomKilled' in e) need(e.notOomKilled, [...path, 'notOomKilled']);
       else if ('exited' in e) need(e.exited.workload, [...path, 'exited', 'workload']);
+      else if ('running' in e) need(e.running, [...path, 'running']);
+      else if ('stopped' in e) need(e.stopped, [...path, 'stopped']);
+      else if ('memoryOf' in e) need(e.memoryOf.workload, [...path, 'memoryOf', 'workload']);
+      else if ('traced' in e) need(e.traced.workload, [...path, 'traced', 'workload']);
+      else if ('victim' in e && e.victim.workload !== undefined) need(e.victim.workload, [...path, 'victim', 'workload']);
     });
   });
   return out;

@@ -8,6 +8,7 @@ import type { EventOf, LabEvent, LabEventBody } from '../events';
 import type { HostFacts } from '../host/facts';
 import type { Transport } from '../ssh/transport';
 import { createTarget, sweepLeftovers, type Target, type TargetSpec } from '../targets/target';
+import { podSpecOf } from '../targets/pod-options';
 import { startWorkload, type RemoteContext, type WorkloadHandle, type WorkloadSpec } from '../workloads/spec';
 import { startSampler, type SamplerHandle } from '../sampler/sampler';
 import { startKernelFollower, type FollowerHandle, type ReportParserLike } from '../kernel/follower';
@@ -17,6 +18,9 @@ import type { LoadedScenario } from './load';
 import type { Action, SetAction, StartAction, WaitAction } from './schema';
 import { describeWait, evaluateExpectation, waitMet, type Verdict } from './expectations';
 import { formatBytes, formatDuration } from './units';
+import { canLowerOomScoreAdj, describeOvercommit, describeTrace, hostCgroupVersion, inspectWorkload, readOvercommit, traceKill } from './host-reads';
+import { leafName } from '../targets/names';
+import type { Requirements } from './schema';
 
 export interface RunOptions {
   transport: Transport;
@@ -56,6 +60,22 @@ const DEFAULT_TIME_CAP_MS = 5 * 60_000;
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 15_000;
 const KILL_ATTRIBUTION_MS = 1500;
+/** Sampling goes on this long after the last step (scenario `tail`), so the chart shows what it caused. */
+const DEFAULT_TAIL_MS = 1000;
+/** After an awaited OOM kill, at most this long for a sample read after it. */
+const AFTER_KILL_SAMPLE_MS = 2000;
+
+/** Why a host cannot run a scenario (or a step) with these requirements, or null. Host capabilities asked lazily. */
+export async function unmetRequirement(req: Requirements | undefined, facts: HostFacts, ask: { lowerOomScoreAdj: () => Promise<boolean> }): Promise<string | null> {
+  if (!req) return null;
+  if (req.cgroup && hostCgroupVersion(facts) !== req.cgroup) {
+    return `needs cgroup ${req.cgroup}; ${facts.host} has its memory controller on cgroup ${hostCgroupVersion(facts)}`;
+  }
+  if (req.lowerOomScoreAdj && !(await ask.lowerOomScoreAdj())) {
+    return `needs to lower oom_score_adj below 0, which root on ${facts.host} may not do (no CAP_SYS_RESOURCE)`;
+  }
+  return null;
+}
 
 export class WaitTimeout extends Error {
   constructor(message: string) {
@@ -107,6 +127,7 @@ class Run {
   private readonly pidWorkload = new Map<number, string>();
   private ourKills = 0;
   private pendingKills: Array<{ ev: EventOf<'oom-kill'>; timer: NodeJS.Timeout }> = [];
+  private canLower: Promise<boolean> | null = null;
 
   constructor(private readonly o: RunOptions) {
     this.runId = o.runId ?? newRunId();
@@ -168,6 +189,7 @@ class Run {
   private acceptKill(ev: EventOf<'oom-kill'>): void {
     this.ourKills++;
     this.emit(ev);
+    this.target?.onOomKill?.(ev.report);
   }
 
   private foreignKill(ev: EventOf<'oom-kill'>, why: string): void {
@@ -289,6 +311,13 @@ class Run {
 
     let outcome: RunResult['outcome'] = 'passed';
     let reason: string | null = null;
+    // A scenario made for the other cgroup version is refused before anything is created.
+    const refused = await unmetRequirement(s.requires, facts, { lowerOomScoreAdj: () => this.lowerAllowed() }).catch((e: Error) => `cannot check the host: ${e.message}`);
+    if (refused) {
+      offDisconnect();
+      this.o.signal?.removeEventListener('abort', offAbort);
+      return { runId: this.runId, outcome: 'error', reason: `${s.id} ${refused}`, verdicts: [], events: this.events, swept: [], cleanupFailed: false };
+    }
     try {
       if (this.o.sweep !== false) {
         try {
@@ -300,7 +329,7 @@ class Run {
         }
       }
       this.clock = await measureHostClock(transport);
-      const spec: TargetSpec = { runId: this.runId, limitBytes: s.limit, swap: s.swap, appVersion: this.o.appVersion, ...(s.target.kind === 'docker' ? { docker: { image: s.target.image, mode: s.target.mode, network: s.target.network } } : {}) };
+      const spec: TargetSpec = { runId: this.runId, limitBytes: s.limit, swap: s.swap, appVersion: this.o.appVersion, ...(s.target.kind === 'docker' ? { docker: { image: s.target.image, mode: s.target.mode, network: s.target.network } } : {}), ...podSpecOf(s.target) };
       this.target = createTarget(transport, facts, spec);
       this.emit({
         kind: 'run-start',
@@ -332,6 +361,11 @@ class Run {
         this.stepIndex = i;
         this.stepStart = this.events.length;
         this.say({ kind: 'step-start', index: i, title: step.title, narration: step.narration ?? { en: '' } });
+        const unmet = await unmetRequirement(step.requires, facts, { lowerOomScoreAdj: () => this.lowerAllowed() });
+        if (unmet) {
+          this.say({ kind: 'step-end', index: i, outcome: 'skipped', message: `this step ${unmet}` });
+          continue;
+        }
         let stepOutcome: 'ok' | 'failed' | 'timeout' | 'error' = 'ok';
         let message: string | null = null;
         let fatal: unknown = null;
@@ -366,6 +400,14 @@ class Run {
           reason = `step ${i + 1}: an expectation failed`;
         }
       }
+      // Keep watching a moment: a run that ended right at a kill would otherwise
+      // stop sampling before the counters show the climb's end and the drop.
+      const tail = s.tail ?? DEFAULT_TAIL_MS;
+      if (this.sampler && tail > 0) {
+        this.stepIndex = null;
+        this.action(`keep sampling ${formatDuration(tail)} before cleaning up`);
+        await this.sleep(tail);
+      }
     } catch (e) {
       if (e instanceof Aborted || this.ac.signal.aborted) {
         outcome = 'aborted';
@@ -397,6 +439,7 @@ class Run {
   private async createTarget(): Promise<void> {
     const t = this.target!;
     this.targetCreated = true; // from here on cleanup destroys it, even if create() failed halfway
+    t.attach?.(this.ctx, this.emit);
     await t.create();
     this.action(
       `created ${t.kind} ${t.path} with limit ${formatBytes(t.limitBytes)}${t.limitBytes !== null ? ` (${t.limitBytes} B)` : ''}, swap ${t.swapPinned ? 'pinned' : 'allowed'}`,
@@ -413,6 +456,9 @@ class Run {
     if ('start' in a) return this.start(a.start);
     if ('wait' in a) return this.wait(a.wait);
     if ('set' in a) return this.set(a.set);
+    if ('read' in a) return this.readOvercommit();
+    if ('inspect' in a) return this.inspect(a.inspect);
+    if ('trace' in a) return this.trace();
     const h = this.workloads.get(a.stop);
     if (!h) throw new Error(`workload ${a.stop} is not running`);
     this.action(`stop ${a.stop}`);
@@ -442,6 +488,41 @@ class Run {
       () => `timed out after ${formatDuration(timeout)} waiting for ${what}`,
     );
     this.action(`${met} (after ${formatDuration(Math.max(0, Math.round(this.now() - started)))})`);
+    if (w.oomKill !== undefined && this.sampler) {
+      // The kill is known from the kernel log; make sure the step also holds a
+      // sample read after it (the counters at the limit, failcnt, the drop).
+      const n = this.sampler.count;
+      await this.until(() => (this.sampler!.count > n ? true : null), AFTER_KILL_SAMPLE_MS, () => '').catch(ignoreTimeout);
+    }
+  }
+
+  private lowerAllowed(): Promise<boolean> {
+    this.canLower ??= canLowerOomScoreAdj(this.o.transport, this.o.facts);
+    return this.canLower;
+  }
+
+  private async readOvercommit(): Promise<void> {
+    const r = await this.bounded(readOvercommit(this.o.transport, this.o.facts), 20_000, 'reading overcommit settings');
+    const mib = (kb: number | null) => (kb === null ? '?' : formatBytes(kb * 1024));
+    this.say({ kind: 'action', step: this.stepIndex, text: `read ${describeOvercommit(r, mib)}`, read: r });
+  }
+
+  private async inspect(workload: string): Promise<void> {
+    const h = this.workloads.get(workload);
+    if (!h) throw new Error(`workload ${workload} is not running`);
+    const leaf = `${this.target!.path}/${leafName(workload)}`;
+    const r = await this.bounded(inspectWorkload(this.o.transport, this.o.facts, workload, leaf, h.pid !== null ? [h.pid] : []), 20_000, `inspecting ${workload}`);
+    const kb = (n: number | null) => (n === null ? '?' : formatBytes(n * 1024));
+    const rows = r.processes.map((p) => `${p.pid} ${p.comm} VmSize ${kb(p.vmSizeKb)} VmRSS ${kb(p.vmRssKb)}`).join('; ');
+    this.say({ kind: 'action', step: this.stepIndex, text: `inspect ${workload}: ${rows || 'no processes'}`, read: r });
+  }
+
+  private async trace(): Promise<void> {
+    const kills = this.events.filter((e): e is EventOf<'oom-kill'> => e.kind === 'oom-kill');
+    const k = kills[kills.length - 1];
+    if (!k) throw new Error('trace: no OOM kill has been reported in this run');
+    const r = await this.bounded(traceKill(this.o.transport, this.o.facts, k.report, (p) => this.target?.workloadOfCgroup(p) ?? null), 20_000, `tracing pid ${k.report.pid}`);
+    this.say({ kind: 'action', step: this.stepIndex, text: describeTrace(r), read: r });
   }
 
   private async set(knobs: SetAction): Promise<void> {
@@ -513,7 +594,7 @@ class Run {
     try {
       t = await withDeadline(this.o.reconnect(), 60_000, 'reconnecting');
       const st = this.o.loaded.scenario.target;
-      const again = createTarget(t, this.o.facts, { runId: this.runId, limitBytes: this.target!.limitBytes, swap: this.target!.swapPinned ? 'pinned' : 'allowed', appVersion: this.o.appVersion, ...(st.kind === 'docker' ? { docker: { image: st.image, mode: st.mode, network: st.network } } : {}) });
+      const again = createTarget(t, this.o.facts, { runId: this.runId, limitBytes: this.target!.limitBytes, swap: this.target!.swapPinned ? 'pinned' : 'allowed', appVersion: this.o.appVersion, ...(st.kind === 'docker' ? { docker: { image: st.image, mode: st.mode, network: st.network } } : {}), ...podSpecOf(st) });
       await withDeadline(again.destroy(), 60_000, `removing ${path}`);
       this.action(`reconnected and removed ${path}`);
     } catch (e) {
@@ -551,7 +632,7 @@ export function describeSpec(s: WorkloadSpec): string {
   switch (s.kind) {
     case 'stress':
     case 'stress-ng':
-      return `${s.kind} --vm ${s.vm} --vm-bytes ${s.vmBytes}${s.vmKeep ? ' --vm-keep' : ''}${s.vmHang !== undefined ? ` --vm-hang ${s.vmHang}` : ''}${s.kind === 'stress-ng' && s.oomable ? ' --oomable' : ''} (${formatBytes(s.vmBytes)}${adj})`;
+      return `${s.kind} --vm ${s.vm} --vm-bytes ${s.vmBytes}${s.vmKeep ? ' --vm-keep' : ''}${s.vmHang !== undefined ? ` --vm-hang ${s.vmHang}` : ''}${s.kind === 'stress' && s.vmStride !== undefined ? ` --vm-stride ${s.vmStride}` : ''}${s.kind === 'stress-ng' && s.oomable ? ' --oomable' : ''} (${formatBytes(s.vmBytes)}${adj})`;
     case 'ramp':
       return `allocate ${s.stepMb} MiB steps at ${s.mbPerSec} MiB/s${s.maxMb ? ` up to ${s.maxMb} MiB` : ''}${adj}`;
     case 'cache-writer':

@@ -115,8 +115,9 @@ function compare<T extends z.ZodType>(value: T) {
   return z.strictObject(compareShape(value)).refine(hasBound, { error: BOUND_ERROR });
 }
 /** "90%": that share of the limit, so bounds follow a limit the user changes with --param. */
-const PercentOfLimit = z.string().regex(/^[0-9]+(\.[0-9]+)?%$/, { error: 'a share of the limit such as 90%' });
-const ByteValue = z.union([z.literal('limit'), PercentOfLimit, Size], { error: `expected ${SIZE_HINT}, "limit", or a share of the limit such as "90%"` });
+const BYTE_VALUE_HINT = `expected ${SIZE_HINT}, "limit", or a share of the limit such as "90%"`;
+const PercentOfLimit = z.string().regex(/^[0-9]+(\.[0-9]+)?%$/, { error: BYTE_VALUE_HINT });
+const ByteValue = z.union([z.literal('limit'), PercentOfLimit, Size], { error: BYTE_VALUE_HINT });
 export const ByteCompare = compare(ByteValue).meta({ id: 'ByteCompare', description: 'Bounds in bytes, "limit", or a share of the limit ("90%"); all given must hold' });
 export const CountCompare = compare(z.number().int().nonnegative()).meta({ id: 'CountCompare', description: 'Bounds on a count; all given must hold' });
 
@@ -274,6 +275,31 @@ export const DockerTarget = z
   })
   .meta({ id: 'DockerTarget', description: 'A Docker container with --memory = limit (and --memory-swap = limit when swap is pinned)' });
 
+/** A Kubernetes pod as the target (targets/pod.ts): its memory limit is the scenario's limit. */
+export const PodTarget = z
+  .strictObject({
+    kind: z.literal('pod'),
+    /** "oomlab/stress" is built on the node with Docker (imagePullPolicy Never); any other image must be pullable or on the node. */
+    image: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}$/, { error: 'an image reference such as oomlab/stress or name:tag' })
+      .default('oomlab/stress'),
+    namespace: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: 'a namespace name: lowercase letters, digits and "-"' })
+      .default('oomlab'),
+    /** The container's command (some stress images need one); default: PID 1 sleeps and workloads come in from the node. */
+    command: z.array(z.string()).min(1).optional(),
+    restartPolicy: z.enum(['Always', 'OnFailure', 'Never']).default('Always'),
+    /** Default: the limit (the API server defaults a missing request to the limit). */
+    memoryRequest: Size.optional(),
+    cpuRequest: z.string().regex(/^(?:\d+(?:\.\d+)?|\d+m)$/, { error: 'a cpu quantity such as 250m or 1' }).optional(),
+    cpuLimit: z.string().regex(/^(?:\d+(?:\.\d+)?|\d+m)$/, { error: 'a cpu quantity such as 250m or 1' }).optional(),
+    /** Absolute path on the node; default: the one the probe found. */
+    kubeconfig: z.string().regex(/^\//, { error: 'an absolute path on the node' }).optional(),
+  })
+  .meta({ id: 'PodTarget', description: 'A Kubernetes pod (k3s) with resources.limits.memory = limit, created and observed with kubectl on the node' });
+
 export const ParamDef = z.strictObject({
   /** string: free text checked where it is used (e.g. a docker image reference). */
   type: z.enum(['size', 'duration', 'integer', 'string']),
@@ -308,7 +334,9 @@ export const Scenario = z.strictObject({
   title: Localized,
   description: Localized.optional(),
   target: z
-    .discriminatedUnion('kind', [z.strictObject({ kind: z.literal('cgroup') }), DockerTarget], { error: 'target: {kind: cgroup} or {kind: docker, image?, mode?, network?} (pod comes later)' })
+    .discriminatedUnion('kind', [z.strictObject({ kind: z.literal('cgroup') }), DockerTarget, PodTarget], {
+      error: 'target: {kind: cgroup}, {kind: docker, image?, mode?, network?} or {kind: pod, image?, namespace?, command?, restartPolicy?, ...}',
+    })
     .default({ kind: 'cgroup' }),
   limit: SizeOrMax,
   /** Refuse to run on hosts that do not offer this. */

@@ -32,10 +32,13 @@
 import type { HostFacts } from '../host/facts';
 import type { MemorySample, ProcessRow, TargetKind } from '../events';
 import type { Transport } from '../ssh/transport';
+import type { OomKillReport } from '../kernel/report';
 import type { EmitEvent, RemoteContext, WorkloadHandle, WorkloadSpec } from '../workloads/spec';
 import type { DockerTargetOptions } from './docker';
+import type { PodTargetOptions } from './pod';
 import { createTarget as createCgroupTarget, sweepLeftovers as sweepCgroupLeftovers, type SweepOptions } from './cgroup';
 import { createDockerTarget, sweepDockerLeftovers } from './docker';
+import { createPodTarget, sweepPodLeftovers } from './pod';
 
 /** Knob name -> the value it takes. null means "no limit" (max / -1). */
 export interface KnobValues {
@@ -77,6 +80,8 @@ export interface TargetSpec {
   kind?: 'cgroup-v1' | 'cgroup-v2';
   /** Present: a Docker container target (targets/docker.ts) instead of a bare cgroup. */
   docker?: DockerTargetOptions;
+  /** Present: a Kubernetes pod (targets/pod.ts), driven with kubectl on the node. */
+  pod?: PodTargetOptions;
 }
 
 /** Where one workload lives inside the target (its leaf cgroup). */
@@ -129,6 +134,10 @@ export interface Target {
   readonly cgroupKind?: 'cgroup-v1' | 'cgroup-v2';
   /** Container targets run workloads their own way (docker exec / the container's main process); startWorkload() defers to this. */
   startWorkload?(ctx: RemoteContext, id: string, spec: WorkloadSpec, onEvent: EmitEvent): WorkloadHandle;
+  /** Targets that report progress and status on the timeline themselves (pods): called once, before create(). */
+  attach?(ctx: RemoteContext, onEvent: EmitEvent): void;
+  /** Told of every OOM kill the runner counts as this run's (pods trace it back to the pod by uid). */
+  onOomKill?(report: OomKillReport): void;
 }
 
 export class TargetError extends Error {
@@ -150,6 +159,7 @@ export class UnsupportedKnobError extends TargetError {
 
 /** A cgroup target, or a container when spec.docker is given. */
 export function createTarget(transport: Transport, facts: HostFacts, spec: TargetSpec): Target {
+  if (spec.pod) return createPodTarget(transport, facts, spec);
   return spec.docker ? createDockerTarget(transport, facts, spec) : createCgroupTarget(transport, facts, spec);
 }
 
@@ -161,7 +171,8 @@ export function createTarget(transport: Transport, facts: HostFacts, spec: Targe
 export async function sweepLeftovers(transport: Transport, facts: HostFacts, opts: SweepOptions = {}): Promise<string[]> {
   const removed: string[] = [];
   const errors: string[] = [];
-  for (const sweep of [sweepCgroupLeftovers, sweepDockerLeftovers]) {
+  // Pods first: deleting them through the API lets the kubelet remove their containers.
+  for (const sweep of [sweepPodLeftovers, sweepCgroupLeftovers, sweepDockerLeftovers]) {
     try {
       removed.push(...(await sweep(transport, facts, opts)));
     } catch (e) {

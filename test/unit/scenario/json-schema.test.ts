@@ -9,6 +9,6 @@ it('scenarios/schema.json is generated from the current zod schema (regenerate: 
 it('the JSON Schema knows the action and expectation kinds', () => {
   const schema = JSON.parse(scenarioJsonSchema()) as { $defs: Record<string, { anyOf?: Array<{ required?: string[] }> }> };
   const keys = (id: string) => schema.$defs[id]!.anyOf!.map((b) => b.required?.[0]);
-  expect(keys('Action')).toEqual(['create', 'start', 'wait', 'set', 'stop']);
+  expect(keys('Action')).toEqual(['create', 'start', 'wait', 'set', 'stop', 'read', 'inspect', 'trace']);
   expect(keys('Expectation')).toContain('oomKilled');
 });

@@ -85,7 +85,7 @@ steps:
     expect(lines).toContain('bad.yaml:3:8: limit: expected a size such as 123Mi, 100M or 4096 (K/M/G are 1024-based), or "max"');
     expect(lines).toContain('bad.yaml:9:37: steps[0].actions[0].start.stress.vmBytes: expected a size such as 123Mi, 100M or 4096 (K/M/G are 1024-based)');
     expect(lines.find((l) => l.startsWith('bad.yaml:10:15: steps[0].actions[1].wait: a wait needs exactly one condition'))).toBeDefined();
-    expect(lines).toContain('bad.yaml:11:9: steps[0].actions[2]: expected exactly one of: create, start, wait, set, stop (unknown: wat)');
+    expect(lines).toContain('bad.yaml:11:9: steps[0].actions[2]: expected exactly one of: create, start, wait, set, stop, read, inspect, trace (unknown: wat)');
     expect(lines).toContain('bad.yaml:12:16: steps[0].actions[3].start: expected exactly one of: stress, stress-ng, ramp, cache-writer');
     expect(lines).toContain('bad.yaml:14:20: steps[0].expect[0].failcnt: unknown field "over"');
   });

@@ -1,0 +1,19 @@
+// Scenario `target: {kind: pod, ...}` -> the pod part of a TargetSpec.
+import type { Scenario } from '../scenario/schema';
+import type { PodTargetOptions } from './pod';
+
+export function podSpecOf(target: Scenario['target']): { pod?: PodTargetOptions } {
+  if (target.kind !== 'pod') return {};
+  return {
+    pod: {
+      image: target.image,
+      namespace: target.namespace,
+      command: target.command,
+      restartPolicy: target.restartPolicy,
+      memoryRequest: target.memoryRequest ?? null,
+      cpuRequest: target.cpuRequest ?? null,
+      cpuLimit: target.cpuLimit ?? null,
+      kubeconfig: target.kubeconfig ?? null,
+    },
+  };
+}

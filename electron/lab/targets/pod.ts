@@ -1,0 +1,618 @@
+// The Kubernetes pod target (k3s or any cluster whose node the lab has a shell
+// on): one pod per run, oomlab-<runId> in namespace `oomlab` (created when
+// missing), labelled oomlab=1 / oomlab.run=<runId>, driven with `kubectl` or
+// `k3s kubectl` on the node over the same Transport (kube/kubectl.ts).
+//
+//   create    kubectl create the pod (kube/manifest.ts), follow it with two
+//             watches (the pod, its Events) as `status` events, wait for Running
+//             (scheduling and image failures in plain words), then find the pod's
+//             and the container's cgroup from uid + QoS + container id
+//             (kube/cgroup-path.ts: cgroupfs or systemd, v1 or v2) and the
+//             container's PID 1, and compare every process's oom_score_adj with
+//             the kubelet's policy for the node's capacity (kube/qos.ts).
+//   observe   `path` is the container's memory cgroup: the usual sampler reads it
+//             (series "target"), a second one reads the pod cgroup (series "pod");
+//             `hierarchyPath` is the pod cgroup, so every kernel report inside the
+//             pod, restarts included, is this run's.
+//   workloads from the node side, into the container (targets/pod-workload.ts).
+//   destroy   kubectl delete the pod (and the namespace if this run made it and
+//             it is empty), wait until the container's cgroup is gone.
+
+import type { HostFacts } from '../host/facts';
+import type { LabEvent, LabEventBody, MemorySample, ProcessRow } from '../events';
+import { asRoot, sh } from '../ssh/quote';
+import type { RemoteProcess, Transport } from '../ssh/transport';
+import { parseSamplerOutput } from '../sampler/parse';
+import { samplerCommand } from '../sampler/script';
+import { startSampler, type SamplerHandle } from '../sampler/sampler';
+import type { EmitEvent, RemoteContext, WorkloadHandle, WorkloadSpec } from '../workloads/spec';
+import { DEFAULT_IMAGE, ensureStressImage, IMAGE_REPO } from '../docker/image';
+import { Kubectl, KubectlError, kubectlConfig } from '../kube/kubectl';
+import { CONTAINER_NAME, checkImage, checkNamespace, DEFAULT_NAMESPACE, LABEL, namespaceManifest, podManifest, podNameFor, type PullPolicy, type RestartPolicy } from '../kube/manifest';
+import { JsonObjectSplitter, parseEventList, parseNamespace, parseNodeList, parsePod, parsePodList, parseWatchRecord, type Node, type Pod } from '../kube/objects';
+import { eventStatus, runningContainer, statusesOf, whyNotRunning, type StatusBody } from '../kube/status';
+import { cgroupDirUnder, containerCgroupCandidates, parseContainerId } from '../kube/cgroup-path';
+import { kubeletOomScoreAdj, podQos, SANDBOX_OOM_SCORE_ADJ, type OomScoreAdjPolicy, type QosClass } from '../kube/qos';
+import { quantityBytes } from '../kube/quantity';
+import { tracePodOfKill, type PodTrace } from '../kube/trace';
+import type { OomKillReport } from '../kernel/report';
+import { checkMount, checkRunId } from './names';
+import { TargetError, UnsupportedKnobError, type Knob, type KnobValues, type Target, type TargetSpec, type WorkloadCgroup } from './target';
+import { startPodWorkload } from './pod-workload';
+
+export interface PodTargetOptions {
+  /** Default oomlab/stress: built on the node from its own stress (needs Docker there; else import it, see docs). */
+  image?: string;
+  namespace?: string;
+  /** The container's command; default: PID 1 sleeps (workloads come in from the node side). */
+  command?: string[];
+  restartPolicy?: RestartPolicy;
+  /** Bytes; default: the API server sets it to the limit. */
+  memoryRequest?: number | null;
+  cpuRequest?: string | null;
+  cpuLimit?: string | null;
+  /** Default: what the probe found (kubectl, then k3s kubectl). */
+  kubectl?: string | null;
+  /** Default: what the probe found ($KUBECONFIG, ~/.kube/config, /etc/rancher/k3s/k3s.yaml). */
+  kubeconfig?: string | null;
+  /** activeDeadlineSeconds of the pod; default 6 h. */
+  lifetimeSec?: number;
+  /** How long to wait for Running; default 120 s. */
+  readyTimeoutMs?: number;
+  /**
+   * Which cgroup is the target's ("target" series, processes, oom_kill counter):
+   * the container's (default; workloads run in it) or the pod's (default when the
+   * scenario gives the container a command: a restarted container gets a new
+   * cgroup, the pod keeps its own).
+   */
+  observe?: 'container' | 'pod';
+  /** Sees every kubectl argv the target runs. */
+  onKubectl?: (argv: string[]) => void;
+}
+
+export const DEFAULT_POD_LIFETIME_SEC = 6 * 3600;
+
+/** One process of the pod and what the kubelet's policy says its oom_score_adj should be. */
+export interface AdjCheck {
+  pid: number;
+  comm: string;
+  /** "container lab" or "sandbox". */
+  owner: string;
+  observed: number;
+  expected: number;
+  arithmetic: string;
+}
+
+export class PodTarget implements Target {
+  readonly kind = 'pod' as const;
+  readonly id = 'target';
+  readonly name: string;
+  readonly namespace: string;
+  readonly limitBytes: number | null;
+  readonly swapPinned: boolean;
+  readonly ownerRecord: string;
+  /** Inside the container (workloads see its filesystem). */
+  readonly scratchDir = '/tmp';
+  readonly warnings: string[] = [];
+  cgroupKind: 'cgroup-v1' | 'cgroup-v2';
+  readonly kubectl: Kubectl;
+  image: string;
+  imageTools: string[] | null = null;
+  pod: Pod | null = null;
+  node: Node | null = null;
+  capacityBytes: number | null = null;
+  qos: QosClass | null = null;
+  policy: OomScoreAdjPolicy | null = null;
+  adjChecks: AdjCheck[] = [];
+  /** Kernel kills traced back to their pod (onOomKill). */
+  readonly traces: PodTrace[] = [];
+  private tracing: Promise<void> = Promise.resolve();
+  containerId: string | null = null;
+  initPid: number | null = null;
+  driver: 'cgroupfs' | 'systemd' | null = null;
+  podHierarchy: string | null = null;
+  containerHierarchy: string | null = null;
+  private dir: string | null = null;
+  private containerDir: string | null = null;
+  readonly observe: 'container' | 'pod';
+  private createdNamespace = false;
+  private podCreated = false;
+  private ctx: RemoteContext | null = null;
+  private emit: EmitEvent | null = null;
+  private watches: RemoteProcess[] = [];
+  private podSampler: SamplerHandle | null = null;
+  private readonly seen = new Map<string, string>();
+  private readonly seenEvents = new Map<string, number>();
+  private readonly waiters = new Set<() => void>();
+  private stopping = false;
+  private pullPolicy: PullPolicy = 'IfNotPresent';
+  private readonly mount: string;
+
+  constructor(
+    readonly transport: Transport,
+    readonly facts: HostFacts,
+    private readonly spec: TargetSpec,
+    private readonly opts: PodTargetOptions,
+  ) {
+    checkRunId(spec.runId);
+    this.name = podNameFor(spec.runId);
+    this.namespace = checkNamespace(opts.namespace ?? DEFAULT_NAMESPACE, 'pod target: namespace');
+    this.image = checkImage(opts.image ?? DEFAULT_IMAGE, 'pod target: image');
+    this.limitBytes = spec.limitBytes;
+    // The kubelet, not the lab, decides about swap: nodes run without it by default.
+    this.swapPinned = facts.swapTotalBytes === 0;
+    if (facts.swapTotalBytes > 0) this.warnings.push(`${transport.label}: the node has swap; the kubelet decides whether pods may use it (the lab cannot pin it for a pod)`);
+    this.ownerRecord = `pod ${this.namespace}/${this.name} (label oomlab.run=${spec.runId})`;
+    this.observe = opts.observe ?? (opts.command ? 'pod' : 'container');
+    this.mount = checkMount(facts.memoryMount, transport.label);
+    this.cgroupKind = /\/memory$/.test(this.mount) ? 'cgroup-v1' : 'cgroup-v2';
+    this.kubectl = new Kubectl(transport, facts, kubectlConfig(facts, opts, transport.label), opts.onKubectl);
+  }
+
+  get path(): string {
+    return this.dir ?? `pod:${this.namespace}/${this.name}`;
+  }
+
+  /** The pod's cgroup: every container of the pod (restarts too) is inside it. */
+  get hierarchyPath(): string {
+    return this.podHierarchy ?? `pod:${this.namespace}/${this.name}`;
+  }
+
+  attach(ctx: RemoteContext, onEvent: EmitEvent): void {
+    this.ctx = ctx;
+    this.emit = onEvent;
+  }
+
+  private say(body: LabEventBody): void {
+    if (this.emit && this.ctx) this.emit({ ...body, t: this.ctx.clock.now() } as LabEvent);
+  }
+
+  private action(text: string): void {
+    this.say({ kind: 'action', step: null, text });
+  }
+
+  private async run(what: string, script: string, timeoutMs = 30_000): Promise<string> {
+    const r = await this.transport.exec(asRoot(script, this.facts.root), { timeoutMs });
+    if (r.code !== 0) throw new TargetError(`${this.transport.label}: ${what}: ${r.stderr.trim() || r.error || `exit ${r.code ?? r.signal}`}`);
+    return r.stdout;
+  }
+
+  // ------------------------------------------------------------ create
+
+  async create(): Promise<void> {
+    const label = this.transport.label;
+    try {
+      await this.pickNode();
+      await this.resolveImage();
+      await this.ensureNamespace();
+      const manifest = podManifest({
+        name: this.name,
+        namespace: this.namespace,
+        runId: this.spec.runId,
+        image: this.image,
+        imagePullPolicy: this.pullPolicy,
+        command: this.opts.command,
+        restartPolicy: this.opts.restartPolicy ?? 'Always',
+        memoryLimit: this.limitBytes,
+        memoryRequest: this.opts.memoryRequest ?? null,
+        cpuRequest: this.opts.cpuRequest ?? null,
+        cpuLimit: this.opts.cpuLimit ?? null,
+        nodeHostname: this.node?.labels['kubernetes.io/hostname'] ?? null,
+        lifetimeSec: this.opts.lifetimeSec ?? DEFAULT_POD_LIFETIME_SEC,
+        createdAt: new Date().toISOString(),
+      });
+      const out = await this.kubectl.run(['create', '--validate=false', '-f', '-', '-o', 'json'], { stdin: JSON.stringify(manifest) });
+      this.podCreated = true;
+      this.pod = parsePod(out, `kubectl create pod ${this.name}`);
+      this.action(`created pod ${this.namespace}/${this.name} (uid ${this.pod.uid}, QoS ${this.pod.qosClass ?? '?'}) with image ${this.image}, memory limit ${this.limitBytes ?? 'none'} B, restartPolicy ${this.pod.restartPolicy}`);
+      this.startWatches();
+      await this.waitRunning();
+      await this.locate();
+      this.startPodSampler();
+    } catch (e) {
+      if (e instanceof TargetError) throw e;
+      throw new TargetError(e instanceof KubectlError ? e.message : `${label}: pod ${this.namespace}/${this.name}: ${(e as Error).message}`);
+    }
+  }
+
+  private async pickNode(): Promise<void> {
+    const nodes = parseNodeList(await this.kubectl.run(['get', 'nodes', '-o', 'json']), 'kubectl get nodes');
+    const host = (await this.run('cannot read the host name', 'uname -n')).trim().toLowerCase();
+    const node = nodes.find((n) => n.name.toLowerCase() === host || n.labels['kubernetes.io/hostname']?.toLowerCase() === host) ?? (nodes.length === 1 ? nodes[0] : undefined);
+    if (!node) throw new TargetError(`${this.transport.label}: this host (${host}) is not one of the cluster's nodes (${nodes.map((n) => n.name).join(', ') || 'none'}); the lab must run on the node that hosts the pod`);
+    if (node.ready === false) this.warnings.push(`${this.transport.label}: node ${node.name} is not Ready`);
+    this.node = node;
+    if (!node.capacityMemory) throw new TargetError(`${this.transport.label}: node ${node.name} reports no memory capacity`);
+    this.capacityBytes = quantityBytes(node.capacityMemory, `node ${node.name} status.capacity.memory`);
+  }
+
+  private async resolveImage(): Promise<void> {
+    if (this.image !== DEFAULT_IMAGE && this.image !== `${IMAGE_REPO}:latest`) return;
+    if (!this.facts.tools.docker && !this.facts.dockerDaemon) {
+      throw new TargetError(`${this.transport.label}: the default image ${DEFAULT_IMAGE} is built with Docker on the node, and there is none; build it on a machine with Docker and import it (docker save oomlab/stress:<tag> | k3s ctr images import -), then name it as the image`);
+    }
+    const built = await ensureStressImage(this.transport, this.facts);
+    this.image = built.tag;
+    this.imageTools = built.tools;
+    // Built on the node, never in a registry: the kubelet must not try to pull it.
+    this.pullPolicy = 'Never';
+    this.action(`image ${built.tag} ${built.built ? 'built' : 'found'} on the node (imagePullPolicy Never)`);
+  }
+
+  private async ensureNamespace(): Promise<void> {
+    try {
+      parseNamespace(await this.kubectl.run(['get', 'namespace', this.namespace, '-o', 'json']), `namespace ${this.namespace}`);
+      return;
+    } catch (e) {
+      if (!(e instanceof KubectlError) || e.reason !== 'NotFound') throw e;
+    }
+    try {
+      await this.kubectl.run(['create', '--validate=false', '-f', '-', '-o', 'json'], { stdin: JSON.stringify(namespaceManifest(this.namespace)) });
+      this.createdNamespace = true;
+      this.action(`created namespace ${this.namespace} (label ${LABEL}=1)`);
+    } catch (e) {
+      if (!(e instanceof KubectlError) || e.reason !== 'AlreadyExists') throw e;
+    }
+  }
+
+  // ------------------------------------------------------------ watching
+
+  private startWatches(): void {
+    const pod = this.pod!;
+    const watch = (args: string[], onObject: (o: Record<string, unknown>) => void, what: string) => {
+      const start = () => {
+        if (this.stopping) return;
+        const split = new JsonObjectSplitter();
+        const proc = this.kubectl.stream(args, {
+          onLine: (line, fd) => {
+            if (fd === 'stderr') {
+              if (line.trim()) this.say({ kind: 'warning', message: `kubectl ${what}: ${line.trim()}` });
+              return;
+            }
+            for (const text of split.push(line)) {
+              try {
+                const rec = parseWatchRecord(text, `kubectl ${what}`);
+                if (rec.type !== 'ERROR' && rec.type !== 'BOOKMARK') onObject({ ...rec.object, __type: rec.type });
+              } catch (err) {
+                this.say({ kind: 'warning', message: (err as Error).message });
+              }
+            }
+          },
+        });
+        this.watches.push(proc);
+        // A watch the API server ends (they time out) is started again.
+        proc.exit.then(() => {
+          this.watches = this.watches.filter((w) => w !== proc);
+          if (!this.stopping) setTimeout(start, 500);
+        });
+      };
+      start();
+    };
+    watch(['get', 'pod', pod.name, '-n', pod.namespace, '-o', 'json', '--watch', '--output-watch-events'], (o) => this.onPod(o), `watch pod ${pod.name}`);
+    watch(
+      ['get', 'events', '-n', pod.namespace, '--field-selector', `involvedObject.uid=${pod.uid}`, '-o', 'json', '--watch', '--output-watch-events'],
+      (o) => this.onEvent(o),
+      `watch events of ${pod.name}`,
+    );
+  }
+
+  private onPod(o: Record<string, unknown>): void {
+    if (o.__type === 'DELETED') return;
+    delete o.__type;
+    let pod: Pod;
+    try {
+      pod = parsePod(o, `watch pod ${this.name}`);
+    } catch (e) {
+      this.say({ kind: 'warning', message: (e as Error).message });
+      return;
+    }
+    if (pod.uid !== this.pod?.uid) return;
+    this.pod = pod;
+    for (const s of statusesOf(pod)) this.status(s);
+    for (const w of [...this.waiters]) w();
+  }
+
+  private onEvent(o: Record<string, unknown>): void {
+    delete o.__type;
+    try {
+      const list = parseEventList({ kind: 'EventList', items: [{ kind: 'Event', ...o }] });
+      const ev = list[0]!;
+      const key = ev.uid ?? ev.name;
+      if ((this.seenEvents.get(key) ?? 0) >= ev.count) return;
+      this.seenEvents.set(key, ev.count);
+      this.status(eventStatus({ namespace: this.namespace, name: this.name, phase: this.pod?.phase ?? 'Unknown' }, ev));
+    } catch (e) {
+      this.say({ kind: 'warning', message: (e as Error).message });
+    }
+  }
+
+  /** Emit a status only when it changed (per subject and name). */
+  private status(s: StatusBody): void {
+    const key = `${s.subject}:${s.name}:${s.message?.startsWith('Normal ') || s.message?.startsWith('Warning ') ? 'event' : 'state'}`;
+    const text = JSON.stringify(s);
+    if (this.seen.get(key) === text) return;
+    this.seen.set(key, text);
+    this.say(s);
+  }
+
+  private async waitRunning(): Promise<void> {
+    const timeoutMs = this.opts.readyTimeoutMs ?? 120_000;
+    let lastWhat = '';
+    await new Promise<void>((resolve, reject) => {
+      const check = () => {
+        const pod = this.pod!;
+        const why = whyNotRunning(pod, CONTAINER_NAME);
+        if (why) return done(new TargetError(`${this.transport.label}: ${why}`));
+        const c = pod.containerStatuses.find((x) => x.name === CONTAINER_NAME);
+        const what = `${pod.phase}${c?.state.reason ? ` (${c.state.reason})` : ''}`;
+        if (what !== lastWhat) {
+          lastWhat = what;
+          this.action(`pod ${pod.namespace}/${pod.name}: ${what}`);
+        }
+        if (runningContainer(pod, CONTAINER_NAME)) done(null);
+      };
+      const timer = setTimeout(() => done(new TargetError(`${this.transport.label}: pod ${this.namespace}/${this.name} is not running after ${Math.round(timeoutMs / 1000)} s (last: ${lastWhat || 'no status'})`)), timeoutMs);
+      const done = (err: Error | null) => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        if (err) reject(err);
+        else resolve();
+      };
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  // ------------------------------------------------------------ cgroups and oom_score_adj
+
+  private async locate(): Promise<void> {
+    const pod = this.pod!;
+    const c = runningContainer(pod, CONTAINER_NAME)!;
+    const cid = parseContainerId(c.containerID!);
+    if (!cid) throw new TargetError(`${this.transport.label}: container id ${JSON.stringify(c.containerID)} is not <runtime>://<64 hex>`);
+    this.containerId = cid.id;
+    const qos = (pod.qosClass as QosClass | null) ?? podQos(pod.containers);
+    this.qos = qos;
+    const cands = containerCgroupCandidates({ qos, podUid: pod.uid, containerId: cid.id, runtime: cid.runtime });
+    // Which layout exists; the container's PID 1 (NSpid ends in 1); every pod process's oom_score_adj.
+    const script = sh`M=${this.mount}
+found=
+for pair in ${cands.map((x) => `${x.driver}:${x.pod}:${x.container}`)}; do
+  drv=\${pair%%:*}; rest=\${pair#*:}; pp=\${rest%%:*}; cp=\${rest#*:}
+  if [ -d "$M$cp" ]; then found=1; echo "C $drv $pp $cp"; break; fi
+done
+if [ -z "$found" ]; then
+  d=$(find "$M" -maxdepth 7 -type d -name ${`*${cid.id}*`} 2>/dev/null | head -n 1)
+  [ -n "$d" ] || { echo "no cgroup of container ${cid.id} under $M" >&2; exit 1; }
+  cp=\${d#"$M"}; echo "F $cp \${cp%/*}"
+  pp=\${cp%/*}
+fi
+for d in "$M$pp"/*/; do
+  [ -f "$d/cgroup.procs" ] || continue
+  while read -r p; do
+    a=$(cat /proc/$p/oom_score_adj 2>/dev/null) || continue
+    comm=$(cat /proc/$p/comm 2>/dev/null)
+    ns=$(sed -n 's/^NSpid:[[:space:]]*//p' /proc/$p/status 2>/dev/null)
+    echo "A \${d%/} $p $a \${ns##*[[:space:]]} $comm"
+  done < "$d/cgroup.procs"
+done`;
+    const out = await this.run(`cannot find the cgroup of pod ${pod.namespace}/${pod.name}`, script);
+    let podPath: string | null = null;
+    let ctrPath: string | null = null;
+    const procs: Array<{ dir: string; pid: number; adj: number; nspid: string; comm: string }> = [];
+    for (const line of out.split('\n')) {
+      const parts = line.split(' ');
+      if (parts[0] === 'C') {
+        this.driver = parts[1] as 'cgroupfs' | 'systemd';
+        podPath = parts[2]!;
+        ctrPath = parts[3]!;
+      } else if (parts[0] === 'F') {
+        ctrPath = parts[1]!;
+        podPath = parts[2]!;
+        this.warnings.push(`${this.transport.label}: the container's cgroup ${ctrPath} is not where the kubelet's cgroupfs or systemd layout puts it; using it anyway`);
+      } else if (parts[0] === 'A' && parts.length >= 6) {
+        procs.push({ dir: parts[1]!, pid: Number(parts[2]), adj: Number(parts[3]), nspid: parts[4]!, comm: parts.slice(5).join(' ') });
+      }
+    }
+    if (!podPath || !ctrPath) throw new TargetError(`${this.transport.label}: no cgroup found for pod ${pod.namespace}/${pod.name}`);
+    this.podHierarchy = podPath;
+    this.containerHierarchy = ctrPath;
+    this.containerDir = cgroupDirUnder(this.mount, ctrPath);
+    this.dir = this.observe === 'pod' ? cgroupDirUnder(this.mount, podPath) : this.containerDir;
+    const init = procs.find((p) => p.dir === this.containerDir && p.nspid === '1');
+    if (!init) throw new TargetError(`${this.transport.label}: no PID 1 of container ${cid.id.slice(0, 12)} in ${this.containerDir}`);
+    this.initPid = init.pid;
+    this.action(`pod cgroup ${podPath}, container cgroup ${ctrPath} (${this.driver ?? 'found by search'}, ${this.cgroupKind === 'cgroup-v1' ? 'v1' : 'v2'}); container PID 1 is host pid ${init.pid} (${init.comm})`);
+
+    const request = this.requestBytes();
+    this.policy = kubeletOomScoreAdj(qos, request, this.capacityBytes!);
+    this.action(`kubelet oom_score_adj policy for this pod on node ${this.node!.name} (capacity ${this.node!.capacityMemory}): ${this.policy.arithmetic}`);
+    this.adjChecks = procs.map((p) => {
+      const sandbox = p.dir !== this.containerDir;
+      return {
+        pid: p.pid,
+        comm: p.comm,
+        owner: sandbox ? 'pod sandbox' : `container ${CONTAINER_NAME}`,
+        observed: p.adj,
+        expected: sandbox ? SANDBOX_OOM_SCORE_ADJ : this.policy!.value,
+        arithmetic: sandbox ? 'the pod sandbox ("pause") gets −998' : this.policy!.arithmetic,
+      };
+    });
+    for (const a of this.adjChecks) {
+      const text = `oom_score_adj of ${a.owner} pid ${a.pid} (${a.comm}): ${a.observed}, kubelet policy ${a.expected}`;
+      if (a.observed === a.expected) this.action(`${text} ✓`);
+      else this.say({ kind: 'warning', message: `${text} ✗${a.expected < 0 && a.observed === 0 ? ' (a negative oom_score_adj needs CAP_SYS_RESOURCE, which this node\'s runtime lacks)' : ''}` });
+    }
+  }
+
+  /** The container's memory request as the API server stored it (a limit alone defaults it). */
+  requestBytes(): number {
+    const c = this.pod?.containers.find((x) => x.name === CONTAINER_NAME);
+    const r = c?.resources.requests.memory ?? c?.resources.limits.memory;
+    return r ? quantityBytes(r, 'memory request') : 0;
+  }
+
+  private startPodSampler(): void {
+    if (!this.ctx || !this.emit || !this.podHierarchy || this.observe === 'pod') return;
+    const podDir = cgroupDirUnder(this.mount, this.podHierarchy);
+    // The sampler takes a Target; the pod level needs only its id, directory and flavour.
+    const podLevel = { id: 'pod', kind: this.kind, cgroupKind: this.cgroupKind, path: podDir } as unknown as Target;
+    this.podSampler = startSampler(this.ctx, podLevel, { processIntervalMs: 0 }, this.emit);
+  }
+
+  /** dmesg -> pod: the report's pod uid looked up among the cluster's pods, as one would with kubectl by hand. */
+  onOomKill(report: OomKillReport): void {
+    if (!report.podUid) return;
+    this.tracing = this.tracing.then(async () => {
+      try {
+        const pods = parsePodList(await this.kubectl.run(['get', 'pods', '--all-namespaces', '-o', 'json']), 'kubectl get pods --all-namespaces');
+        const tr = tracePodOfKill(report, pods);
+        if (!tr) return;
+        this.traces.push(tr);
+        this.action(tr.text);
+      } catch (e) {
+        this.say({ kind: 'warning', message: `cannot trace the kill of pid ${report.pid} to its pod: ${(e as Error).message}` });
+      }
+    });
+  }
+
+  /** Resolves when every kill seen so far has been traced. */
+  traced(): Promise<void> {
+    return this.tracing;
+  }
+
+  // ------------------------------------------------------------ Target
+
+  async setKnob<K extends Knob>(knob: K, _value: KnobValues[K]): Promise<void> {
+    throw new UnsupportedKnobError(this.kind, knob);
+  }
+
+  private async sampleOnce(): Promise<ReturnType<typeof parseSamplerOutput>> {
+    if (!this.dir) throw new TargetError(`${this.transport.label}: pod ${this.name} is not created`);
+    const cmd = samplerCommand({ kind: this.cgroupKind, path: this.dir, intervalMs: 50, processEvery: 1, pageSize: this.facts.pageSize, once: true });
+    const r = await this.transport.exec(cmd, { timeoutMs: 15_000 });
+    if (r.code !== 0) throw new TargetError(`${this.transport.label}: cannot read ${this.dir}: ${r.stderr.trim() || `exit ${r.code}`}`);
+    return parseSamplerOutput(r.stdout, this.cgroupKind, this.id);
+  }
+
+  async readSample(): Promise<MemorySample> {
+    const s = (await this.sampleOnce()).samples[0];
+    if (!s) throw new TargetError(`${this.transport.label}: no counters read from ${this.path}`);
+    return s.sample;
+  }
+
+  async listProcesses(): Promise<ProcessRow[]> {
+    return (await this.sampleOnce()).processes[0]?.processes ?? [];
+  }
+
+  /** Workloads share the container's own cgroup (as exec'd processes do); there are no leaves. */
+  async prepareWorkload(workload: string): Promise<WorkloadCgroup> {
+    if (!this.containerDir || !this.containerHierarchy) throw new TargetError(`${this.transport.label}: pod ${this.name} is not running`);
+    return { workload, dir: this.containerDir, procsFile: `${this.containerDir}/cgroup.procs`, hierarchyPath: this.containerHierarchy };
+  }
+
+  /** Every workload is in the container's cgroup: the runner attributes kills by pid. */
+  workloadOfCgroup(_path: string | null): string | null {
+    return null;
+  }
+
+  startWorkload(ctx: RemoteContext, id: string, spec: WorkloadSpec, onEvent: EmitEvent): WorkloadHandle {
+    return startPodWorkload(ctx, this, id, spec, onEvent);
+  }
+
+  async destroy(): Promise<void> {
+    await this.tracing;
+    this.stopping = true;
+    for (const w of this.watches) w.close();
+    this.watches = [];
+    await this.podSampler?.stop().catch(() => {});
+    this.podSampler = null;
+    const problems: string[] = [];
+    if (this.podCreated || this.pod) {
+      try {
+        await this.kubectl.run(['delete', 'pod', this.name, '-n', this.namespace, '--ignore-not-found', '--wait=true', '--timeout=60s'], { timeoutMs: 90_000 });
+        this.action(`deleted pod ${this.namespace}/${this.name}`);
+      } catch (e) {
+        problems.push((e as Error).message);
+      }
+    }
+    if (this.createdNamespace) {
+      try {
+        const left = parsePodList(await this.kubectl.run(['get', 'pods', '-n', this.namespace, '-o', 'json']), `pods in ${this.namespace}`);
+        if (left.length === 0) {
+          await this.kubectl.run(['delete', 'namespace', this.namespace, '--ignore-not-found', '--wait=true', '--timeout=60s'], { timeoutMs: 90_000 });
+          this.action(`deleted namespace ${this.namespace}`);
+        }
+        this.createdNamespace = false;
+      } catch (e) {
+        problems.push((e as Error).message);
+      }
+    }
+    if (this.dir) {
+      try {
+        await this.run(`the cgroup ${this.dir} is still there after the pod was deleted`, sh`i=0; while [ -d ${this.dir} ]; do i=$((i + 1)); [ $i -ge 300 ] && exit 1; sleep 0.1; done`, 60_000);
+      } catch (e) {
+        problems.push((e as Error).message);
+      }
+    }
+    if (problems.length) throw new TargetError(problems.join('; '));
+    this.podCreated = false;
+    this.pod = null;
+  }
+}
+
+export function createPodTarget(transport: Transport, facts: HostFacts, spec: TargetSpec): PodTarget {
+  if (!facts.root && !facts.sudo) throw new TargetError(`${transport.label}: a pod target needs root or passwordless sudo on the node (workloads join the container's cgroup)`);
+  return new PodTarget(transport, facts, spec, spec.pod ?? {});
+}
+
+/**
+ * Delete pods labelled oomlab=1 (all namespaces) except `keep`, then namespaces
+ * labelled oomlab=1 that are left empty. No kubectl or kubeconfig, or a cluster
+ * that does not answer: nothing to do (the cgroup and docker sweeps still run).
+ */
+export async function sweepPodLeftovers(transport: Transport, facts: HostFacts, opts: { keep?: string[]; kubectl?: string | null; kubeconfig?: string | null } = {}): Promise<string[]> {
+  if (!facts.kubeconfig && !opts.kubeconfig) return [];
+  let k: Kubectl;
+  try {
+    k = new Kubectl(transport, facts, kubectlConfig(facts, opts, transport.label));
+  } catch {
+    return [];
+  }
+  let pods: Pod[];
+  try {
+    pods = parsePodList(await k.run(['get', 'pods', '--all-namespaces', '-l', `${LABEL}=1`, '-o', 'json'], { timeoutMs: 30_000 }), 'oomlab pods');
+  } catch {
+    return [];
+  }
+  const keep = new Set(opts.keep ?? []);
+  const removed: string[] = [];
+  const errors: string[] = [];
+  for (const p of pods) {
+    if (keep.has(p.name)) continue;
+    try {
+      await k.run(['delete', 'pod', p.name, '-n', p.namespace, '--ignore-not-found', '--wait=true', '--timeout=60s'], { timeoutMs: 90_000 });
+      removed.push(`pod ${p.namespace}/${p.name}`);
+    } catch (e) {
+      errors.push((e as Error).message);
+    }
+  }
+  try {
+    const spaces = parseNamespaceList(await k.run(['get', 'namespaces', '-l', `${LABEL}=1`, '-o', 'json']));
+    for (const ns of spaces) {
+      const left = parsePodList(await k.run(['get', 'pods', '-n', ns, '-o', 'json']), `pods in ${ns}`);
+      if (left.length) continue;
+      await k.run(['delete', 'namespace', ns, '--ignore-not-found', '--wait=true', '--timeout=60s'], { timeoutMs: 90_000 });
+      removed.push(`namespace ${ns}`);
+    }
+  } catch (e) {
+    errors.push((e as Error).message);
+  }
+  if (errors.length) throw new TargetError(`${transport.label}: sweep of oomlab pods incomplete: ${errors.join('; ')}`);
+  return removed;
+}
+
+function parseNamespaceList(text: string): string[] {
+  const o = JSON.parse(text) as { items?: Array<{ kind?: string }> };
+  return (o.items ?? []).map((i, n) => parseNamespace({ kind: 'Namespace', ...i }, `namespaces.items[${n}]`).name);
+}
