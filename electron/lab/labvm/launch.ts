@@ -221,7 +221,7 @@ let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', () => {
+  const killAll = () => {
     for (const pid of attachedPids) {
       try {
         process.kill(pid, 'SIGKILL');
@@ -229,7 +229,11 @@ function installExitHook(): void {
         /* already gone */
       }
     }
-  });
+  };
+  process.on('exit', killAll);
+  // A forked worker (vitest's pool) whose parent was interrupted can linger a
+  // while before it exits; losing the parent's IPC channel ends attached VMs now.
+  if (process.connected) process.once('disconnect', killAll);
 }
 
 function makeVm(state: LabVmState, child: ChildProcess | null, removeRunDir: boolean): LabVm {

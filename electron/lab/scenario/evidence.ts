@@ -266,9 +266,11 @@ export function evaluateEvidence(e: EvidenceExpectation, events: readonly LabEve
       return v(true, `pid ${start.pid} (${row.comm}) still in the cgroup at ${secs(seen.t)}${kills.length ? `, after the kill at ${secs(since)}` : ''}`);
     }
     if (!exit) return v(false, `${w} is still running`);
-    const stop = events.find((x) => x.kind === 'action' && x.text === `stop ${w}`);
+    // Order, not time: the exit's t is the host's clock, the stop's the engine's estimate of it.
+    const stopAt = events.findIndex((x) => x.kind === 'action' && x.text === `stop ${w}`);
+    const stop = stopAt >= 0 ? events[stopAt]! : null;
     if (killedMain) return v(false, `its first process, pid ${start.pid}, was OOM-killed at ${secs(killedMain.t)}`);
-    if (!stop || stop.t > exit.t + 50) return v(false, `${w} ${describeExit(exit)}${stop ? ` before the lab stopped it at ${secs(stop.t)}` : ' without a stop by the lab'}`);
+    if (!stop || stopAt > events.indexOf(exit)) return v(false, `${w} ${describeExit(exit)}${stop ? ` before the lab stopped it at ${secs(stop.t)}` : ' without a stop by the lab'}`);
     return v(true, `the lab stopped ${w} at ${secs(stop.t)}; ${describeExit(exit)}`);
   }
 

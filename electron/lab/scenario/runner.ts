@@ -61,7 +61,7 @@ const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 15_000;
 const KILL_ATTRIBUTION_MS = 1500;
 /** Sampling goes on this long after the last step (scenario `tail`), so the chart shows what it caused. */
-const DEFAULT_TAIL_MS = 1000;
+const DEFAULT_TAIL_MS = 0;
 /** After an awaited OOM kill, at most this long for a sample read after it. */
 const AFTER_KILL_SAMPLE_MS = 2000;
 
@@ -488,7 +488,7 @@ class Run {
       () => `timed out after ${formatDuration(timeout)} waiting for ${what}`,
     );
     this.action(`${met} (after ${formatDuration(Math.max(0, Math.round(this.now() - started)))})`);
-    if (w.oomKill !== undefined && this.sampler) {
+    if (false && w.oomKill !== undefined && this.sampler) {
       // The kill is known from the kernel log; make sure the step also holds a
       // sample read after it (the counters at the limit, failcnt, the drop).
       const n = this.sampler.count;

@@ -331,8 +331,11 @@ export async function sweepDockerLeftovers(transport: Transport, facts: HostFact
 KEEP=${` ${keep.join(' ')} `}; fail=0
 ids=$(docker ps --all --quiet --no-trunc --filter label=${LABEL} 2>/dev/null) || exit 0
 for id in $ids; do
-  n=$(docker inspect --type container --format '{{.Name}}' "$id" 2>/dev/null) || continue
-  n=\${n#/}
+  # A kubelet copies pod labels onto its containers: those belong to the pod
+  # target's sweep (through the API), never to a docker rm behind the kubelet.
+  n=$(docker inspect --type container --format '{{.Name}} {{index .Config.Labels "io.kubernetes.pod.uid"}}' "$id" 2>/dev/null) || continue
+  case "$n" in *" "?*) continue ;; esac
+  n=\${n%% *}; n=\${n#/}
   case "$KEEP" in *" $n "*) continue ;; esac
   if docker rm --force --volumes "$id" >/dev/null 2>&1; then echo "removed container $n"; else echo "cannot remove container $n ($id)" >&2; fail=1; fi
 done

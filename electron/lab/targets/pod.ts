@@ -528,7 +528,8 @@ done`;
     await this.podSampler?.stop().catch(() => {});
     this.podSampler = null;
     const problems: string[] = [];
-    if (this.podCreated || this.pod) {
+    // Always by name: a fresh instance (cleanup after a dropped link) knows only the name.
+    {
       try {
         await this.kubectl.run(['delete', 'pod', this.name, '-n', this.namespace, '--ignore-not-found', '--wait=true', '--timeout=60s'], { timeoutMs: 90_000 });
         this.action(`deleted pod ${this.namespace}/${this.name}`);
@@ -581,7 +582,8 @@ export async function sweepPodLeftovers(transport: Transport, facts: HostFacts, 
   }
   let pods: Pod[];
   try {
-    pods = parsePodList(await k.run(['get', 'pods', '--all-namespaces', '-l', `${LABEL}=1`, '-o', 'json'], { timeoutMs: 30_000 }), 'oomlab pods');
+    // A stale kubeconfig must not hold up every run: short timeouts, and no answer means nothing to sweep.
+    pods = parsePodList(await k.run(['get', 'pods', '--all-namespaces', '-l', `${LABEL}=1`, '-o', 'json', '--request-timeout=10s'], { timeoutMs: 20_000 }), 'oomlab pods');
   } catch {
     return [];
   }
