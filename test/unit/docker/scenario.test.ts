@@ -36,7 +36,7 @@ describe('target: {kind: docker}', () => {
       expect((e as Error).message).toMatch(/^d\.yaml:3:\d+: target\.image: an image reference/);
     }
     expect(() => parseScenario(yaml('{ kind: docker, mode: detached }'), 'd.yaml')).toThrow(/target\.mode/);
-    expect(() => parseScenario(yaml('{ kind: pod }'), 'd.yaml')).toThrow(/target/);
+    expect(() => parseScenario(yaml('{ kind: vm }'), 'd.yaml')).toThrow(/target/);
   });
 
   it('the bundled docker scenarios load with their defaults', async () => {
