@@ -21,8 +21,8 @@ export function isEvidenceExpectation(e: Expectation): e is EvidenceExpectation 
   return KEYS.some((k) => k in e);
 }
 
-/** How long after a kill `afterKill` looks for a sample that shows its effect. */
-export const AFTER_KILL_WINDOW_MS = 1000;
+/** How long after a kill `afterKill` looks for a sample that shows its effect (a slow host frees the victim's memory later). */
+export const AFTER_KILL_WINDOW_MS = 2000;
 
 // ---------------------------------------------------------------- samples
 

@@ -17,6 +17,7 @@ import { measureHostClock, type HostClock } from '../sampler/clock';
 import type { LoadedScenario } from './load';
 import type { Action, SetAction, StartAction, WaitAction } from './schema';
 import { describeWait, evaluateExpectation, waitMet, type Verdict } from './expectations';
+import { AFTER_KILL_WINDOW_MS } from './evidence';
 import { formatBytes, formatDuration } from './units';
 import { canLowerOomScoreAdj, describeOvercommit, describeTrace, hostCgroupVersion, inspectWorkload, readOvercommit, traceKill } from './host-reads';
 import { leafName } from '../targets/names';
@@ -61,7 +62,7 @@ const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 15_000;
 const KILL_ATTRIBUTION_MS = 1500;
 /** Sampling goes on this long after the last step (scenario `tail`), so the chart shows what it caused. */
-const DEFAULT_TAIL_MS = 0;
+const DEFAULT_TAIL_MS = 1000;
 /** After an awaited OOM kill, at most this long for a sample read after it. */
 const AFTER_KILL_SAMPLE_MS = 2000;
 
@@ -347,7 +348,12 @@ class Run {
 
       this.follower = startKernelFollower(
         this.ctx,
-        { runId: this.runId, parser: newReportParser(), resolveWorkload: (r) => this.target?.workloadOfCgroup(r.taskMemcg) ?? this.workloadOfPid(r.pid) },
+        {
+          runId: this.runId,
+          parser: newReportParser(),
+          // The kills of a memory.oom.group kill carry the first victim's task_memcg: only their pid says whose they are.
+          resolveWorkload: (r) => (r.groupKill ? this.workloadOfPid(r.pid) : (this.target?.workloadOfCgroup(r.taskMemcg) ?? this.workloadOfPid(r.pid))),
+        },
         this.emitKernel,
       );
       await this.bounded(this.follower.ready, 20_000, `following the kernel log (${this.follower.source})`);
@@ -381,6 +387,9 @@ class Run {
         }
         if (!(fatal instanceof Aborted) && step.expect.length) {
           await this.settle(step.expect.some((x) => 'oomKilled' in x || 'notOomKilled' in x || 'oomKills' in x));
+          // The drop after a kill can take a few ticks on a slow host: give afterKill its window before judging.
+          const afterKill = step.expect.filter((x) => 'afterKill' in x);
+          if (afterKill.length) await this.until(() => (afterKill.every((x) => evaluateExpectation(x, this.events).passed) ? true : null), AFTER_KILL_WINDOW_MS, () => '').catch(ignoreTimeout);
           for (const x of step.expect) {
             const v = evaluateExpectation(x, this.events);
             this.verdicts.push({ ...v, step: i });
@@ -488,7 +497,7 @@ class Run {
       () => `timed out after ${formatDuration(timeout)} waiting for ${what}`,
     );
     this.action(`${met} (after ${formatDuration(Math.max(0, Math.round(this.now() - started)))})`);
-    if (false && w.oomKill !== undefined && this.sampler) {
+    if (w.oomKill !== undefined && this.sampler) {
       // The kill is known from the kernel log; make sure the step also holds a
       // sample read after it (the counters at the limit, failcnt, the drop).
       const n = this.sampler.count;

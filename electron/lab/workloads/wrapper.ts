@@ -53,8 +53,10 @@ while IFS= read -r line; do
 done < /proc/$$/cgroup
 if [ -z "$joined" ]; then m fail "not in $HP after joining: $(tr '\\n' ' ' < /proc/$$/cgroup)"; exit ${new Script(String(WRAPPER_REFUSED))}; fi
 m joined "$joined"
+read -r ORIG < /proc/$$/oom_score_adj
 printf '%s\\n' -1000 > /proc/$$/oom_score_adj 2>/dev/null
-LC_ALL=C timeout -v -s KILL "$CAP" sh -c ${INNER} oomlab-workload "$N" "$ADJ" ${o.argv} &
+# The workload must not inherit the shield: without an adj of its own it gets back the one we started with.
+LC_ALL=C timeout -v -s KILL "$CAP" sh -c ${INNER} oomlab-workload "$N" "\${ADJ:-$ORIG}" ${o.argv} &
 tp=$!
 ( while read -r _ <&3; do :; done
   kill -s KILL -- -$tp 2>/dev/null; kill -s KILL $tp 2>/dev/null
