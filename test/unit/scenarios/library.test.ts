@@ -1,8 +1,10 @@
 // The scenario library: every file in scenarios/ loads and validates, and each
 // one teaches in both languages (titles, narration, parameter descriptions).
 
+import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { bundledScenarios, SCENARIO_DIR } from '../../../electron/lab/scenario/bundled';
 import { loadScenario } from '../../../electron/lab/scenario/load';
@@ -64,4 +66,18 @@ describe('scenarios/', () => {
       if (knobs.some((k) => k === 'high' || k === 'oom-group')) expect(s.requires?.cgroup, `${s.id} uses v2 knobs`).toBe('v2');
     }
   });
+
+  it('`oomlab scenarios` lists each of them with its title in both languages', async () => {
+    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    const r = spawnSync(process.execPath, [join(root, 'bin/oomlab.js'), 'scenarios'], { cwd: root, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const blocks = new Map(r.stdout.split('\n\n').map((b) => [b.split('\n')[0]!.trim(), b] as const));
+    for (const { scenario: s } of await bundledScenarios()) {
+      if (!LIBRARY.includes(s.id)) continue;
+      const b = blocks.get(s.id);
+      expect(b, `${s.id} is listed`).toBeDefined();
+      expect(b).toContain(s.title.en);
+      expect(b).toContain(s.title['zh-CN']!);
+    }
+  }, 30_000);
 });
