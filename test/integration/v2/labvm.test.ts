@@ -182,6 +182,19 @@ describe.skipIf(pre.skip)('cgroup v2 on the lab VM', () => {
     expect(eventsOf(r.events, 'oom-kill')).toHaveLength(0);
   }, 180_000);
 
+  // Library scenarios that only a v2 host (or a root that may lower oom_score_adj) can run.
+  for (const id of ['memory-high-and-oom-group-v2', 'oom-score-adj-protection']) {
+    it(`library scenario ${id} passes every expectation on v2, no step skipped`, async () => {
+      const r = await runScenarioOn(root, join(REPO, 'scenarios', `${id}.yaml`), reconnect);
+      console.log(`[labvm] ${id}: ${(r.ms / 1000).toFixed(1)} s, ${explain(r)}`);
+      expect(r.outcome, explain(r)).toBe('passed');
+      expect(r.verdicts.length).toBeGreaterThan(0);
+      expect(r.verdicts.filter((v) => !v.passed)).toEqual([]);
+      // The VM's root has CAP_SYS_RESOURCE: the -1000 step must really run here.
+      expect(eventsOf(r.events, 'step-end').filter((e) => e.outcome === 'skipped').map((e) => e.index)).toEqual([]);
+    }, 240_000);
+  }
+
   it('runs as the non-root `lab` user through sudo -n', async () => {
     const lab = await connectLabVm(vm, 'lab');
     try {
