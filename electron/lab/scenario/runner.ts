@@ -128,6 +128,8 @@ class Run {
   private readonly pidWorkload = new Map<number, string>();
   private ourKills = 0;
   private pendingKills: Array<{ ev: EventOf<'oom-kill'>; timer: NodeJS.Timeout }> = [];
+  /** Kills in our target whose pid no workload has claimed yet (within KILL_ATTRIBUTION_MS). */
+  private unplacedKills: Array<{ ev: EventOf<'oom-kill'>; timer: NodeJS.Timeout }> = [];
   private canLower: Promise<boolean> | null = null;
 
   constructor(private readonly o: RunOptions) {
@@ -155,6 +157,7 @@ class Run {
     }
     for (const w of [...this.waiters]) w();
     if (e.kind === 'sample' && this.pendingKills.length) this.attributePending();
+    if ((e.kind === 'workload-start' || e.kind === 'processes') && this.unplacedKills.length) for (const u of [...this.unplacedKills]) this.placeUnplaced(u.ev, false);
   };
 
   /**
@@ -172,6 +175,14 @@ class Run {
     const r = e.report;
     const workload = e.workload ?? this.workloadOfPid(r.pid);
     const ev = workload === e.workload ? e : { ...e, workload };
+    if (workload === null && r.pid !== null && (this.inside(r.memcg) || this.inside(r.taskMemcg))) {
+      // Ours, but the victim's pid is not placed yet: its workload's start marker
+      // or the next process list may still be on the way (a group kill takes
+      // processes the OOM killer never printed a cgroup for).
+      const timer = setTimeout(() => this.placeUnplaced(ev, true), KILL_ATTRIBUTION_MS);
+      this.unplacedKills.push({ ev, timer });
+      return;
+    }
     if (workload !== null || this.inside(r.memcg) || this.inside(r.taskMemcg)) return this.acceptKill(ev);
     if (r.taskMemcg === null && (r.memcg === 'unknown' || r.memcg === '')) {
       const timer = setTimeout(() => this.expirePending(ev), KILL_ATTRIBUTION_MS);
@@ -181,6 +192,17 @@ class Run {
     }
     this.foreignKill(ev, '');
   };
+
+  /** Accept an unplaced kill once its pid is placed, or (expired) without a workload. */
+  private placeUnplaced(ev: EventOf<'oom-kill'>, expired: boolean): void {
+    const workload = this.workloadOfPid(ev.report.pid);
+    if (workload === null && !expired) return;
+    const i = this.unplacedKills.findIndex((u) => u.ev === ev);
+    if (i < 0) return;
+    clearTimeout(this.unplacedKills[i]!.timer);
+    this.unplacedKills.splice(i, 1);
+    this.acceptKill(workload === null ? ev : { ...ev, workload });
+  }
 
   private inside(path: string | null): boolean {
     const hp = this.target?.hierarchyPath;
@@ -563,6 +585,7 @@ class Run {
   // ------------------------------------------------------------ cleanup
 
   private async cleanup(): Promise<void> {
+    for (const u of [...this.unplacedKills]) this.placeUnplaced(u.ev, true);
     this.attributePending();
     for (const p of [...this.pendingKills]) {
       clearTimeout(p.timer);

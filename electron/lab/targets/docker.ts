@@ -19,7 +19,8 @@
 
 import type { HostFacts } from '../host/facts';
 import type { MemorySample, ProcessRow } from '../events';
-import { asRoot, command, sh } from '../ssh/quote';
+import { asRoot, command, Script, sh } from '../ssh/quote';
+import { holdLease, leaseFile, LEASE_HELD_FN, type Lease } from './lease';
 import type { RemoteProcess, Transport } from '../ssh/transport';
 import { parseSamplerOutput } from '../sampler/parse';
 import { samplerCommand } from '../sampler/script';
@@ -29,7 +30,7 @@ import { cgroupDir, expectedContainerCgroup, memoryCgroupOf, namesContainer, typ
 import { parseDockerInfo, type DockerDaemon } from '../docker/info';
 import { parseInspectOne, type ContainerInfo } from '../docker/inspect';
 import { DEFAULT_IMAGE, ensureStressImage, IMAGE_REPO } from '../docker/image';
-import { checkMount, checkRunId, leafName, TARGET_PREFIX, targetName, workloadFromPath } from './names';
+import { checkMount, checkRunId, leafName, RECORD_DIR, TARGET_PREFIX, targetName, workloadFromPath } from './names';
 import { TargetError, UnsupportedKnobError, type Knob, type KnobValues, type Target, type TargetSpec, type WorkloadCgroup } from './target';
 import { startDockerWorkload } from './docker-workload';
 
@@ -121,7 +122,22 @@ export class DockerTarget implements Target {
     return r.stdout;
   }
 
+  /** Held from before `docker run` until the container is gone: sweeps from other sessions skip it. */
+  private lease: Lease | null = null;
+
   async create(): Promise<void> {
+    this.lease = await holdLease(this.transport, this.facts, leaseFile(this.name));
+    if (this.lease.warning) this.warnings.push(this.lease.warning);
+    try {
+      await this.createContainer();
+    } catch (e) {
+      this.lease.release();
+      this.lease = null;
+      throw e;
+    }
+  }
+
+  private async createContainer(): Promise<void> {
     const label = this.transport.label;
     const info = await this.transport.exec(asRoot(command(['docker', 'info', '--format', '{{json .}}']), this.facts.root), { timeoutMs: 30_000 });
     if (info.code === 127) throw new TargetError(`${label}: the docker CLI is not installed`);
@@ -290,6 +306,7 @@ while [ -n "$D" ] && [ -d "$D" ]; do
   sleep 0.05
 done
 if docker container inspect "$C" >/dev/null 2>&1; then echo "container $C is still there after docker rm" >&2; exit 1; fi
+rm -f ${leaseFile(this.name)}
 exit 0`;
     let last: unknown;
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -297,6 +314,8 @@ exit 0`;
         await this.run(`cannot remove container ${this.name}`, script, 60_000);
         this.keeper?.close();
         this.keeper = null;
+        this.lease?.release();
+        this.lease = null;
         return;
       } catch (e) {
         last = e;
@@ -315,6 +334,8 @@ export function createDockerTarget(transport: Transport, facts: HostFacts, spec:
 export interface DockerSweepOptions {
   /** Container names (oomlab-<runId>) to leave alone. */
   keep?: string[];
+  /** Also remove containers whose run still holds its lease (a run in progress). */
+  force?: boolean;
 }
 
 /**
@@ -327,8 +348,8 @@ export async function sweepDockerLeftovers(transport: Transport, facts: HostFact
     if (!n.startsWith(TARGET_PREFIX)) throw new TargetError(`sweep keep: ${JSON.stringify(n)} is not an oomlab container name`);
     return targetName(n.slice(TARGET_PREFIX.length));
   });
-  const script = sh`command -v docker >/dev/null 2>&1 || exit 0
-KEEP=${` ${keep.join(' ')} `}; fail=0
+  const script = sh`${new Script(LEASE_HELD_FN)}command -v docker >/dev/null 2>&1 || exit 0
+KEEP=${` ${keep.join(' ')} `}; FORCE=${opts.force ? '1' : ''}; fail=0
 ids=$(docker ps --all --quiet --no-trunc --filter label=${LABEL} 2>/dev/null) || exit 0
 for id in $ids; do
   # A kubelet copies pod labels onto its containers: those belong to the pod
@@ -337,7 +358,15 @@ for id in $ids; do
   case "$n" in *" "?*) continue ;; esac
   n=\${n%% *}; n=\${n#/}
   case "$KEEP" in *" $n "*) continue ;; esac
-  if docker rm --force --volumes "$id" >/dev/null 2>&1; then echo "removed container $n"; else echo "cannot remove container $n ($id)" >&2; fail=1; fi
+  l=${RECORD_DIR}/$n.lock
+  # A live run (here or from another app) still holds its lease: not a leftover.
+  [ -z "$FORCE" ] && oomlab_held "$l" && continue
+  if docker rm --force --volumes "$id" >/dev/null 2>&1; then echo "removed container $n"; rm -f "$l"; else echo "cannot remove container $n ($id)" >&2; fail=1; fi
+done
+# Leases of runs that ended without removing them (a crash): nobody holds them.
+for l in ${RECORD_DIR}/${new Script(TARGET_PREFIX)}*.lock; do
+  [ -f "$l" ] || continue
+  oomlab_held "$l" || { rm -f "$l" && echo "removed $l"; }
 done
 for b in /var/tmp/oomlab_image.*; do
   [ -d "$b" ] || continue

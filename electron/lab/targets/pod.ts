@@ -39,6 +39,7 @@ import type { OomKillReport } from '../kernel/report';
 import { checkMount, checkRunId } from './names';
 import { TargetError, UnsupportedKnobError, type Knob, type KnobValues, type Target, type TargetSpec, type WorkloadCgroup } from './target';
 import { startPodWorkload } from './pod-workload';
+import { heldLeases, holdLease, leaseFile, type Lease } from './lease';
 
 export interface PodTargetOptions {
   /** Default oomlab/stress: built on the node from its own stress (needs Docker there; else import it, see docs). */
@@ -179,7 +180,22 @@ export class PodTarget implements Target {
 
   // ------------------------------------------------------------ create
 
+  /** Held on the node from before the pod is created until it is deleted: sweeps from other sessions skip it. */
+  private lease: Lease | null = null;
+
   async create(): Promise<void> {
+    this.lease ??= await holdLease(this.transport, this.facts, leaseFile(this.name));
+    if (this.lease.warning) this.warnings.push(this.lease.warning);
+    try {
+      await this.createPod();
+    } catch (e) {
+      this.lease.release();
+      this.lease = null;
+      throw e;
+    }
+  }
+
+  private async createPod(): Promise<void> {
     const label = this.transport.label;
     try {
       await this.pickNode();
@@ -559,6 +575,9 @@ done`;
     if (problems.length) throw new TargetError(problems.join('; '));
     this.podCreated = false;
     this.pod = null;
+    await this.transport.exec(asRoot(sh`rm -f ${leaseFile(this.name)}`, this.facts.root), { timeoutMs: 30_000 }).catch(() => undefined);
+    this.lease?.release();
+    this.lease = null;
   }
 }
 
@@ -572,7 +591,7 @@ export function createPodTarget(transport: Transport, facts: HostFacts, spec: Ta
  * labelled oomlab=1 that are left empty. No kubectl or kubeconfig, or a cluster
  * that does not answer: nothing to do (the cgroup and docker sweeps still run).
  */
-export async function sweepPodLeftovers(transport: Transport, facts: HostFacts, opts: { keep?: string[]; kubectl?: string | null; kubeconfig?: string | null } = {}): Promise<string[]> {
+export async function sweepPodLeftovers(transport: Transport, facts: HostFacts, opts: { keep?: string[]; force?: boolean; kubectl?: string | null; kubeconfig?: string | null } = {}): Promise<string[]> {
   if (!facts.kubeconfig && !opts.kubeconfig) return [];
   let k: Kubectl;
   try {
@@ -588,6 +607,8 @@ export async function sweepPodLeftovers(transport: Transport, facts: HostFacts, 
     return [];
   }
   const keep = new Set(opts.keep ?? []);
+  // Pods of a live run (here or from another app) hold their lease on this node.
+  if (!opts.force) for (const n of await heldLeases(transport, facts, pods.map((p) => p.name))) keep.add(n);
   const removed: string[] = [];
   const errors: string[] = [];
   for (const p of pods) {

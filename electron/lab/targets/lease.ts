@@ -1,0 +1,68 @@
+// A run's lease on the host: one small remote process holds a shared flock on a
+// file under /run/oomlab for as long as the run's channel lives. Sweeps take
+// the lock exclusively with -n, so they skip what a live run (here or from
+// another app) still uses, and a crashed run's lease dies with its channel.
+
+import type { HostFacts } from '../host/facts';
+import { asRoot, Script, sh } from '../ssh/quote';
+import type { RemoteProcess, Transport } from '../ssh/transport';
+import { RECORD_DIR } from './names';
+import { TargetError } from './target';
+
+/** The lock file of a container or pod target (cgroup targets lock their owner record). */
+export function leaseFile(name: string): string {
+  return `${RECORD_DIR}/${name}.lock`;
+}
+
+export interface Lease {
+  release(): void;
+  /** Set when the host has no flock: a sweep from another session could remove this target. */
+  warning: string | null;
+}
+
+/** Take a shared flock on `file` (created if missing) and hold it until release() or the channel ends. */
+export function holdLease(transport: Transport, facts: HostFacts, file: string): Promise<Lease> {
+  const script = sh`mkdir -p ${RECORD_DIR} && : >> ${file} && exec 9< ${file} || exit 1
+if command -v flock >/dev/null 2>&1; then flock -s 9 || exit 1; echo @lease; else echo @nolease; fi
+while read -r _; do :; done`;
+  return new Promise<Lease>((resolve, reject) => {
+    let settled = false;
+    let proc: RemoteProcess | null = null;
+    const fail = (why: string) => {
+      if (settled) return;
+      settled = true;
+      proc?.close();
+      reject(new TargetError(`${transport.label}: cannot take the lease on ${file}: ${why}`));
+    };
+    proc = transport.stream(asRoot(script, facts.root), {
+      onLine: (line, fd) => {
+        if (settled) return;
+        if (fd === 'stdout' && (line === '@lease' || line === '@nolease')) {
+          settled = true;
+          const p = proc!;
+          resolve({
+            release: () => p.close(),
+            warning: line === '@nolease' ? `${transport.label}: flock is missing, so a sweep from another session could remove this run's target` : null,
+          });
+        } else if (fd === 'stderr') fail(line);
+      },
+    });
+    void proc.exit.then((info) => fail(info.error ?? `exit ${info.code ?? info.signal}`));
+  });
+}
+
+/**
+ * Shell fragment for sweeps: true (exit 0) when the lease file "$1" is held by
+ * a live run. Without flock nothing can be told apart, so nothing counts as held.
+ */
+export const LEASE_HELD_FN = `oomlab_held() { [ -f "$1" ] && command -v flock >/dev/null 2>&1 && ! flock -n -x "$1" true 2>/dev/null; }
+`;
+
+/** Which of these target names a live run still holds (one round trip). */
+export async function heldLeases(transport: Transport, facts: HostFacts, names: readonly string[]): Promise<Set<string>> {
+  if (names.length === 0) return new Set();
+  const files = names.map(leaseFile);
+  const r = await transport.exec(asRoot(sh`${new Script(LEASE_HELD_FN)}for f in ${files}; do oomlab_held "$f" && echo "$f"; done; true`, facts.root), { timeoutMs: 30_000 });
+  const held = new Set(r.stdout.split('\n').filter(Boolean));
+  return new Set(names.filter((n) => held.has(leaseFile(n))));
+}
