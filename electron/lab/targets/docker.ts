@@ -366,7 +366,7 @@ done
 # Leases of runs that ended without removing them (a crash): nobody holds them.
 for l in ${RECORD_DIR}/${new Script(TARGET_PREFIX)}*.lock; do
   [ -f "$l" ] || continue
-  oomlab_held "$l" || { rm -f "$l" && echo "removed $l"; }
+  oomlab_held "$l" || rm -f "$l"
 done
 for b in /var/tmp/oomlab_image.*; do
   [ -d "$b" ] || continue
