@@ -16,6 +16,7 @@ import { runScenario } from '../lab/scenario/runner';
 import { connectSsh, type ConnectOptions } from '../lab/ssh/connect';
 import { AuthError, ConnectionError, HostKeyError, SshConfigError, SudoRefusedError } from '../lab/ssh/errors';
 import { LocalTransport } from '../lab/ssh/local';
+import { SshTransport } from '../lab/ssh/ssh';
 import type { HostKeyInfo, Prompter } from '../lab/ssh/prompter';
 import { TimeoutError, type Transport } from '../lab/ssh/transport';
 import type { ConnectAsk, ConnectProgress, EnginePort, RunRequest } from './engine-port';
@@ -117,6 +118,8 @@ export function createEngine(opts: EngineOptions): EnginePort {
         onEvent: req.onEvent,
         beforeStep: req.beforeStep,
         signal: req.signal,
+        // After a dropped link the runner reconnects once to remove what the run created.
+        ...(req.transport instanceof SshTransport ? { reconnect: () => (req.transport as SshTransport).reconnect() } : {}),
       });
     },
 

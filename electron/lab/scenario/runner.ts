@@ -157,7 +157,7 @@ class Run {
     }
     for (const w of [...this.waiters]) w();
     if (e.kind === 'sample' && this.pendingKills.length) this.attributePending();
-    if ((e.kind === 'workload-start' || e.kind === 'processes') && this.unplacedKills.length) for (const u of [...this.unplacedKills]) this.placeUnplaced(u.ev, false);
+    if ((e.kind === 'workload-start' || e.kind === 'processes' || e.kind === 'workload-output') && this.unplacedKills.length) for (const u of [...this.unplacedKills]) this.placeUnplaced(u.ev, false);
   };
 
   /**

@@ -2,10 +2,11 @@
 // one leaf per workload), the owner record and the teardown; they differ in
 // file names and knobs, which live in the small flavour objects below.
 
+import { holdLease, type Lease } from './lease';
 import type { HostFacts } from '../host/facts';
 import type { MemorySample, ProcessRow, TargetKind } from '../events';
 import { asRoot, Script, sh } from '../ssh/quote';
-import type { RemoteProcess, Transport } from '../ssh/transport';
+import type { Transport } from '../ssh/transport';
 import { parseSamplerOutput } from '../sampler/parse';
 import { samplerCommand } from '../sampler/script';
 import {
@@ -68,7 +69,7 @@ class CgroupTarget implements Target {
   swapPinned: boolean;
   readonly warnings: string[] = [];
   private readonly parent: string;
-  private lease: RemoteProcess | null = null;
+  private lease: Lease | null = null;
 
   constructor(
     private readonly transport: Transport,
@@ -99,42 +100,17 @@ class CgroupTarget implements Target {
   }
 
   /**
-   * The lease: a shared flock on the owner record, held by one small remote
-   * process for as long as this run's channel lives. A sweep skips targets whose
-   * record is locked, so a run in progress (here or from another app) is never
-   * swept; a crashed run's lease dies with its channel. Taken before mkdir.
+   * The lease (targets/lease.ts) on the owner record, taken before mkdir and
+   * held while this run's channel lives: a sweep skips a run in progress (here
+   * or from another app); a crashed run's lease dies with its channel.
    */
-  private takeLease(): Promise<void> {
-    const script = sh`mkdir -p ${RECORD_DIR} && : >> ${this.ownerRecord} && exec 9< ${this.ownerRecord} || exit 1
-if command -v flock >/dev/null 2>&1; then flock -s 9 || exit 1; echo @lease; else echo @nolease; fi
-while read -r _; do :; done`;
-    return new Promise<void>((resolve, reject) => {
-      let settled = false;
-      const proc = this.transport.stream(asRoot(script, this.facts.root), {
-        onLine: (line, fd) => {
-          if (settled) return;
-          if (fd === 'stdout' && (line === '@lease' || line === '@nolease')) {
-            settled = true;
-            if (line === '@nolease') this.warnings.push(`${this.transport.label}: flock is missing, so a sweep from another session could remove this run's cgroup`);
-            resolve();
-          } else if (fd === 'stderr') {
-            settled = true;
-            reject(new TargetError(`${this.transport.label}: cannot take the lease on ${this.ownerRecord}: ${line}`));
-          }
-        },
-      });
-      this.lease = proc;
-      proc.exit.then((info) => {
-        if (!settled) {
-          settled = true;
-          reject(new TargetError(`${this.transport.label}: cannot take the lease on ${this.ownerRecord}: ${info.error ?? `exit ${info.code ?? info.signal}`}`));
-        }
-      });
-    });
+  private async takeLease(): Promise<void> {
+    this.lease = await holdLease(this.transport, this.facts, this.ownerRecord);
+    if (this.lease.warning) this.warnings.push(this.lease.warning);
   }
 
   private releaseLease(): void {
-    this.lease?.close();
+    this.lease?.release();
     this.lease = null;
   }
 

@@ -155,7 +155,11 @@ describeWithDocker('the docker target driver', () => {
     try {
       await a.create();
       await b.create();
-      const removed = await sweepDockerLeftovers(t, facts, { keep: [a.name] });
+      // Both runs are alive (their leases are held): a sweep leaves them alone.
+      expect(await sweepDockerLeftovers(t, facts, { keep: [a.name] })).toEqual([]);
+      expect(containerExists(b.name)).toBe(true);
+      // force takes live runs too, but never a kept one.
+      const removed = await sweepDockerLeftovers(t, facts, { keep: [a.name], force: true });
       expect(removed).toEqual([`container ${b.name}`]);
       expect(containerExists(a.name)).toBe(true);
       expect(containerExists(b.name)).toBe(false);
