@@ -210,6 +210,8 @@ class Run {
   }
 
   private acceptKill(ev: EventOf<'oom-kill'>): void {
+    // memory.oom.group prints the first victim again among the members, without its cgroup.
+    if (ev.workload !== null) this.pidWorkload.set(ev.report.pid, ev.workload);
     this.ourKills++;
     this.emit(ev);
     this.target?.onOomKill?.(ev.report);
