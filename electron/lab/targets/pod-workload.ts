@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { asRoot } from '../ssh/quote';
 import type { ExitInfo, RemoteProcess } from '../ssh/transport';
-import { parseEpochSeconds } from '../sampler/clock';
+import { markerTime, workloadPromises } from '../workloads/lifecycle';
 import { buildWorkload, validateWorkloadSpec } from '../workloads/commands';
 import { decodeStatus } from '../workloads/run';
 import type { EmitEvent, RemoteContext, WorkloadExit, WorkloadHandle, WorkloadSpec, WorkloadStart } from '../workloads/spec';
@@ -42,26 +42,9 @@ export function startPodWorkload(ctx: RemoteContext, target: PodTarget, id: stri
   let argv: string[] = [];
   let note: string | null = null;
   let cgroupPath = '';
-  const t = (hostEpoch?: string) => {
-    if (hostEpoch) {
-      try {
-        return clock.toRunTime(parseEpochSeconds(hostEpoch));
-      } catch {
-        /* no %N: the engine's estimate */
-      }
-    }
-    return clock.now();
-  };
+  const t = markerTime(clock);
 
-  let resolveStarted!: (e: WorkloadStart) => void;
-  let rejectStarted!: (e: Error) => void;
-  const started = new Promise<WorkloadStart>((res, rej) => {
-    resolveStarted = res;
-    rejectStarted = rej;
-  });
-  started.catch(() => {});
-  let resolveExited!: (e: WorkloadExit) => void;
-  const exited = new Promise<WorkloadExit>((res) => (resolveExited = res));
+  const { started, exited, resolveStarted, rejectStarted, resolveExited } = workloadPromises();
 
   const finish = (code: number | null, signal: string | null, oomKilled: boolean, when: number, why: string | null) => {
     if (exitEvent) return;

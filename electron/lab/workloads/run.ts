@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Target } from '../targets/target';
 import { asRoot, sh } from '../ssh/quote';
 import type { ExitInfo, RemoteProcess, Transport } from '../ssh/transport';
-import { parseEpochSeconds } from '../sampler/clock';
+import { markerTime, workloadPromises } from './lifecycle';
 import { buildWorkload, validateWorkloadSpec, type RampImpl } from './commands';
 import type { EmitEvent, RemoteContext, WorkloadExit, WorkloadHandle, WorkloadSpec, WorkloadStart } from './spec';
 import { WRAPPER_REFUSED, wrapperScript } from './wrapper';
@@ -73,26 +73,9 @@ export function startWorkload(ctx: RemoteContext, target: Target, id: string, sp
   let argv: string[] = [];
   let note: string | null = null;
   let cgroupPath = '';
-  const t = (hostEpoch?: string) => {
-    if (hostEpoch) {
-      try {
-        return clock.toRunTime(parseEpochSeconds(hostEpoch));
-      } catch {
-        /* date without %N: fall back to the engine's estimate */
-      }
-    }
-    return clock.now();
-  };
+  const t = markerTime(clock);
 
-  let resolveStarted!: (e: WorkloadStart) => void;
-  let rejectStarted!: (e: Error) => void;
-  const started = new Promise<WorkloadStart>((res, rej) => {
-    resolveStarted = res;
-    rejectStarted = rej;
-  });
-  started.catch(() => {});
-  let resolveExited!: (e: WorkloadExit) => void;
-  const exited = new Promise<WorkloadExit>((res) => (resolveExited = res));
+  const { started, exited, resolveStarted, rejectStarted, resolveExited } = workloadPromises();
 
   const finish = (code: number | null, signal: string | null, oomKills: number | null, when: number, why: string | null) => {
     if (exitEvent) return;
