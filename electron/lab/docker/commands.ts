@@ -1,3 +1,4 @@
+import { LabError } from '../errors';
 // `docker run` for a lab container, and the two tiny PID 1 programs it can
 // start with. Pure: validated values in, argv out (quoted later by quote.ts).
 //
@@ -35,9 +36,9 @@ export interface ContainerSpec {
   lifetimeSec: number;
 }
 
-export class ContainerSpecError extends Error {
+export class ContainerSpecError extends LabError {
   constructor(message: string) {
-    super(message);
+    super('input', message);
     this.name = 'ContainerSpecError';
   }
 }

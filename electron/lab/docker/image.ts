@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { asRoot, command, Script, sh } from '../ssh/quote';
 import type { Transport } from '../ssh/transport';
 import type { HostFacts } from '../host/facts';
+import { LabError } from '../errors';
 
 /** The scenario default: "build it from this host's binaries". */
 export const DEFAULT_IMAGE = 'oomlab/stress';
@@ -44,9 +45,9 @@ export const IMAGE_TOOLS: readonly ImageTool[] = [
 ];
 const WORKLOAD_TOOLS = ['stress', 'stress-ng'];
 
-export class ImageBuildError extends Error {
+export class ImageBuildError extends LabError {
   constructor(message: string) {
-    super(message);
+    super('host', message);
     this.name = 'ImageBuildError';
   }
 }

@@ -1,3 +1,4 @@
+import { LabError } from '../errors';
 // Parses `docker info --format '{{json .}}'`: whether the daemon answered, and
 // how it lays out cgroups (driver cgroupfs|systemd, cgroup version 1|2), which
 // decides where a container's cgroup lives. Pure; fixture from dockerd 20.10.
@@ -16,9 +17,9 @@ export interface DockerDaemon {
   warnings: string[];
 }
 
-export class DockerUnavailableError extends Error {
+export class DockerUnavailableError extends LabError {
   constructor(message: string) {
-    super(message);
+    super('host', message);
     this.name = 'DockerUnavailableError';
   }
 }

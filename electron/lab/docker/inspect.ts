@@ -1,3 +1,4 @@
+import { LabError } from '../errors';
 // Parses `docker inspect` output (the JSON array it prints, or one object from
 // `--format '{{json .}}'`) into the few facts the lab uses. Pure; tested on
 // real output captured from dockerd 20.10 (test/fixtures/docker/).
@@ -37,9 +38,9 @@ export interface ContainerInfo {
   networkMode: string;
 }
 
-export class InspectParseError extends Error {
+export class InspectParseError extends LabError {
   constructor(message: string) {
-    super(message);
+    super('host', message);
     this.name = 'InspectParseError';
   }
 }

@@ -3,10 +3,11 @@
 
 import type { CgroupMode, HostFacts } from './facts';
 import { PROBED_TOOLS } from './script';
+import { LabError } from '../errors';
 
-export class ProbeParseError extends Error {
+export class ProbeParseError extends LabError {
   constructor(host: string, message: string) {
-    super(`${host}: probe output: ${message}`);
+    super('host', `${host}: probe output: ${message}`);
     this.name = 'ProbeParseError';
   }
 }

@@ -4,13 +4,14 @@ import type { Transport } from '../ssh/transport';
 import type { HostFacts } from './facts';
 import { parseProbeOutput } from './parse';
 import { PROBE_SCRIPT } from './script';
+import { LabError } from '../errors';
 
-export class ProbeError extends Error {
+export class ProbeError extends LabError {
   constructor(
     readonly host: string,
     message: string,
   ) {
-    super(message);
+    super('host', message);
     this.name = 'ProbeError';
   }
 }

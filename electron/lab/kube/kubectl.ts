@@ -5,14 +5,15 @@
 import type { HostFacts } from '../host/facts';
 import { asRoot, command } from '../ssh/quote';
 import type { RemoteProcess, StreamOptions, Transport } from '../ssh/transport';
+import { LabError } from '../errors';
 
-export class KubectlError extends Error {
+export class KubectlError extends LabError {
   constructor(
     message: string,
     /** "NotFound", "AlreadyExists", ... from "Error from server (NotFound): ...". */
     readonly reason: string | null,
   ) {
-    super(message);
+    super('host', message);
     this.name = 'KubectlError';
   }
 }

@@ -7,6 +7,7 @@
 // activeDeadlineSeconds, so a pod the lab lost track of still ends.
 
 import { formatQuantity } from './quantity';
+import { LabError } from '../errors';
 
 export const LABEL = 'oomlab';
 export const LABEL_RUN = 'oomlab.run';
@@ -36,9 +37,9 @@ export interface PodManifestInput {
   createdAt: string;
 }
 
-export class ManifestError extends Error {
+export class ManifestError extends LabError {
   constructor(message: string) {
-    super(message);
+    super('input', message);
     this.name = 'ManifestError';
   }
 }

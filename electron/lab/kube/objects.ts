@@ -1,12 +1,13 @@
+import { LabError } from '../errors';
 // Parsers of `kubectl ... -o json` output: Pod, PodList, EventList, Node,
 // NodeList, Namespace and `--watch --output-watch-events` records. Pure; they
 // keep the fields the pod target uses and name the field when one is malformed.
 // Shapes follow the core/v1 API (checked against real kubectl output in
 // test/fixtures/kube/).
 
-export class KubeParseError extends Error {
+export class KubeParseError extends LabError {
   constructor(message: string) {
-    super(message);
+    super('host', message);
     this.name = 'KubeParseError';
   }
 }

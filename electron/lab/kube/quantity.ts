@@ -1,3 +1,4 @@
+import { LabError } from '../errors';
 // Kubernetes resource quantities ("123Mi", "128974848", "1e3", "0.5Gi", "500m")
 // as the API server and kubectl print them. Pure. Memory is rounded UP to whole
 // bytes, as resource.Quantity.Value() does.
@@ -7,9 +8,9 @@ const DECIMAL: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1
 
 const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei)|([eE][+-]?\d+)|(n|u|m|k|M|G|T|P|E))?$/;
 
-export class QuantityError extends Error {
+export class QuantityError extends LabError {
   constructor(message: string) {
-    super(message);
+    super('input', message);
     this.name = 'QuantityError';
   }
 }

@@ -11,6 +11,7 @@ import { FILES, readImage, type ImageManifest, type LabVmImage } from './image';
 import { debianMirror } from './mirror';
 import { run, which } from './proc';
 import { MASKED_UNITS, rootfsFiles } from './rootfs';
+import { LabError } from '../errors';
 
 const RESOLV_CONF = '/etc/resolv.conf';
 
@@ -24,9 +25,9 @@ export interface BuildOptions {
   log?: (line: string) => void;
 }
 
-export class BuildPrerequisiteError extends Error {
+export class BuildPrerequisiteError extends LabError {
   constructor(message: string) {
-    super(message);
+    super('host', message);
     this.name = 'BuildPrerequisiteError';
   }
 }

@@ -14,6 +14,7 @@ import { LAB_USER } from './config';
 import type { LabVmImage } from './image';
 import { run, sleep, which } from './proc';
 import { QEMU, QEMU_NAME, qemuArgs } from './qemu';
+import { LabError } from '../errors';
 
 export interface StartOptions {
   image: LabVmImage;
@@ -66,12 +67,12 @@ const TEMP_PREFIX = 'oomlab-labvm-';
 /** The pid of the process that started the VM (a temp run dir whose launcher is gone is abandoned). */
 const LAUNCHER_FILE = 'launcher.pid';
 
-export class LabVmStartError extends Error {
+export class LabVmStartError extends LabError {
   constructor(
     message: string,
     readonly consoleTail: string,
   ) {
-    super(consoleTail ? `${message}\n--- guest console (last lines) ---\n${consoleTail}` : message);
+    super('host', consoleTail ? `${message}\n--- guest console (last lines) ---\n${consoleTail}` : message);
     this.name = 'LabVmStartError';
   }
 }

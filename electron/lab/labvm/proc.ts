@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { LabError } from '../errors';
 
 export interface RunOptions {
   input?: string;
@@ -23,13 +24,13 @@ export interface RunResult {
   stderr: string;
 }
 
-export class CommandError extends Error {
+export class CommandError extends LabError {
   constructor(
     readonly argv: readonly string[],
     readonly result: RunResult,
   ) {
     const tail = (result.stderr || result.stdout).trim().split('\n').slice(-15).join('\n');
-    super(`${argv.join(' ')} failed (${result.signal ?? `exit ${result.code}`})${tail ? `:\n${tail}` : ''}`);
+    super('host', `${argv.join(' ')} failed (${result.signal ?? `exit ${result.code}`})${tail ? `:\n${tail}` : ''}`);
     this.name = 'CommandError';
   }
 }

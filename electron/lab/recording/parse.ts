@@ -7,15 +7,16 @@
 
 import type { LabEvent } from '../events';
 import { RECORDING_FORMAT, RECORDING_VERSION, type RecordingHeader } from './format';
+import { LabError } from '../errors';
 
-export class RecordingError extends Error {
+export class RecordingError extends LabError {
   constructor(
     readonly file: string,
     readonly line: number,
     readonly reason: string,
   ) {
     // line 0: the file as a whole (could not be opened)
-    super(line > 0 ? `${file}:${line}: ${reason}` : `${file}: ${reason}`);
+    super('input', line > 0 ? `${file}:${line}: ${reason}` : `${file}: ${reason}`);
     this.name = 'RecordingError';
   }
 }

@@ -7,6 +7,7 @@ import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document, typ
 import type { z } from 'zod';
 import { Scenario, type ParamDef } from './schema';
 import { parseDuration, parseSize } from './units';
+import { LabError } from '../errors';
 
 export interface ScenarioProblem {
   line: number;
@@ -16,12 +17,12 @@ export interface ScenarioProblem {
   message: string;
 }
 
-export class ScenarioError extends Error {
+export class ScenarioError extends LabError {
   constructor(
     readonly file: string,
     readonly problems: ScenarioProblem[],
   ) {
-    super(problems.map((p) => `${file}:${p.line}:${p.column}: ${p.field ? `${p.field}: ` : ''}${p.message}`).join('\n'));
+    super('input', problems.map((p) => `${file}:${p.line}:${p.column}: ${p.field ? `${p.field}: ` : ''}${p.message}`).join('\n'));
     this.name = 'ScenarioError';
   }
 }

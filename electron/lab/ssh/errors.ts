@@ -1,16 +1,19 @@
 // Expected failures of the SSH layer, each a distinct class so the CLI can map
 // them to exit codes and the UI can show them plainly (they are not bugs).
 
+import { LabError } from '../errors';
+
 export type SshErrorKind = 'connection' | 'auth' | 'hostKey' | 'sudo' | 'config';
 
-export class SshError extends Error {
+export class SshError extends LabError {
+  declare readonly kind: SshErrorKind;
   constructor(
-    readonly kind: SshErrorKind,
+    kind: SshErrorKind,
     /** user@host:port the error is about. */
     readonly host: string,
     message: string,
   ) {
-    super(message);
+    super(kind, message);
     this.name = 'SshError';
   }
 }

@@ -1,10 +1,11 @@
+import { LabError } from '../errors';
 // The only place remote shell commands are assembled. Every value that is not
 // a literal of ours goes through quote(), so no user text reaches a shell
 // unquoted.
 
-export class UnsafeValueError extends Error {
+export class UnsafeValueError extends LabError {
   constructor(message: string) {
-    super(message);
+    super('input', message);
     this.name = 'UnsafeValueError';
   }
 }

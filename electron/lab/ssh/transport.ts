@@ -1,3 +1,4 @@
+import { LabError } from '../errors';
 // The one interface every remote (or local) command goes through. The SSH
 // transport and the local transport implement it identically, so `--host local`
 // exercises the same engine code path as a real host.
@@ -58,12 +59,12 @@ export interface Transport {
   close(): Promise<void>;
 }
 
-export class TimeoutError extends Error {
+export class TimeoutError extends LabError {
   constructor(
     readonly command: string,
     readonly timeoutMs: number,
   ) {
-    super(`command timed out after ${timeoutMs} ms: ${command.slice(0, 120)}`);
+    super('timeout', `command timed out after ${timeoutMs} ms: ${command.slice(0, 120)}`);
     this.name = 'TimeoutError';
   }
 }

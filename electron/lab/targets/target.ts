@@ -39,6 +39,7 @@ import type { PodTargetOptions } from './pod';
 import { createTarget as createCgroupTarget, sweepLeftovers as sweepCgroupLeftovers, type SweepOptions } from './cgroup';
 import { createDockerTarget, sweepDockerLeftovers } from './docker';
 import { createPodTarget, sweepPodLeftovers } from './pod';
+import { LabError } from '../errors';
 
 /** Knob name -> the value it takes. null means "no limit" (max / -1). */
 export interface KnobValues {
@@ -140,19 +141,19 @@ export interface Target {
   onOomKill?(report: OomKillReport): void;
 }
 
-export class TargetError extends Error {
+export class TargetError extends LabError {
   constructor(message: string) {
-    super(message);
+    super('target', message);
     this.name = 'TargetError';
   }
 }
 
 export class UnsupportedKnobError extends TargetError {
   constructor(
-    readonly kind: TargetKind,
+    readonly targetKind: TargetKind,
     readonly knob: string,
   ) {
-    super(`knob "${knob}" is not available on a ${kind} target (available: ${(KNOBS_BY_KIND[kind as 'cgroup-v1'] ?? []).join(', ')})`);
+    super(`knob "${knob}" is not available on a ${targetKind} target (available: ${(KNOBS_BY_KIND[targetKind as 'cgroup-v1'] ?? []).join(', ')})`);
     this.name = 'UnsupportedKnobError';
   }
 }

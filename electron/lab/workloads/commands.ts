@@ -2,6 +2,7 @@
 // argv out; the wrapper quotes every element.
 
 import type { WorkloadSpec } from './spec';
+import { LabError } from '../errors';
 
 export type RampImpl = 'perl' | 'python3' | 'sh';
 
@@ -15,9 +16,9 @@ export interface BuiltWorkload {
   note: string | null;
 }
 
-export class WorkloadSpecError extends Error {
+export class WorkloadSpecError extends LabError {
   constructor(message: string) {
-    super(message);
+    super('input', message);
     this.name = 'WorkloadSpecError';
   }
 }
