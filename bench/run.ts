@@ -8,11 +8,12 @@
 
 import { Command } from 'commander';
 import type { EventOf, LabEvent } from '../electron/lab/events';
-import { createTarget, type Target } from '../electron/lab/targets/target';
+import { createTarget } from '../electron/lab/targets/factory';
+import type { Target } from '../electron/lab/targets/target';
 import { startSampler } from '../electron/lab/sampler/sampler';
 import { measureHostClock, parseEpochSeconds } from '../electron/lab/sampler/clock';
 import { startKernelFollower } from '../electron/lab/kernel/follower';
-import { startWorkload, type RemoteContext } from '../electron/lab/workloads/spec';
+import type { RemoteContext } from '../electron/lab/remote';
 import { newReportParser, newRunId } from '../electron/lab/scenario/runner';
 import { addHostOptions, appVersion, hostProblem, openHost, type HostOptions } from '../electron/cli/run';
 import { sh } from '../electron/lab/ssh/quote';
@@ -168,7 +169,7 @@ async function main(argv: string[]): Promise<number> {
         pending.push(resolve);
         setTimeout(() => reject(new Error(`kill ${i + 1}: no oom-kill event within 30 s${notes.length ? ` (${notes.slice(-5).join('; ')})` : ''}`)), 30_000).unref();
       });
-      const h = startWorkload(ctx, target, `hog${i}`, { kind: 'stress', vm: 1, vmBytes: 32 * 1024 * 1024, timeCapSec: 60 }, (e) => {
+      const h = target.startWorkload(ctx, `hog${i}`, { kind: 'stress', vm: 1, vmBytes: 32 * 1024 * 1024, timeCapSec: 60 }, (e) => {
         if (e.kind === 'warning' || e.kind === 'workload-exit') notes.push(e.kind === 'warning' ? e.message : `hog${i} exited code ${e.code} signal ${e.signal} oomKilled ${e.oomKilled}`);
       });
       await h.started;

@@ -1,7 +1,7 @@
 // `oomlab cleanup --host H`: removes every oomlab-* cgroup (and its
 // workloads) left on the host by runs that did not finish, and lists them.
 import type { Command } from 'commander';
-import { sweepLeftovers } from '../lab/targets/target';
+import { sweepLeftovers } from '../lab/targets/sweep';
 import { CliExit, exitCodes } from './exit';
 import type { SetExit } from './commands';
 import { addHostOptions, openHost, type HostOptions } from './run';

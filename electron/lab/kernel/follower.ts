@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import type { OomKillReport } from './report';
 import { asRoot, Script, sh } from '../ssh/quote';
 import type { ExitInfo, RemoteProcess } from '../ssh/transport';
-import type { EmitEvent, RemoteContext } from '../workloads/spec';
+import type { EmitEvent, RemoteContext } from '../remote';
 import { OomReportParser } from './oom-parser';
 import { stripPrefix } from './prefix';
 

@@ -7,9 +7,12 @@
 import type { EventOf, LabEvent, LabEventBody } from '../events';
 import type { HostFacts } from '../host/facts';
 import type { Transport } from '../ssh/transport';
-import { createTarget, sweepLeftovers, type Target, type TargetSpec } from '../targets/target';
-import { podSpecOf } from '../targets/pod-options';
-import { startWorkload, type RemoteContext, type WorkloadHandle, type WorkloadSpec } from '../workloads/spec';
+import { createTarget } from '../targets/factory';
+import { sweepLeftovers } from '../targets/sweep';
+import type { Target, TargetSpec } from '../targets/target';
+import { podSpecOf } from './pod-spec';
+import type { RemoteContext } from '../remote';
+import type { WorkloadHandle, WorkloadSpec } from '../workloads/spec';
 import { startSampler, type SamplerHandle } from '../sampler/sampler';
 import { startKernelFollower, type FollowerHandle, type ReportParserLike } from '../kernel/follower';
 import { OomReportParser } from '../kernel/oom-parser';
@@ -501,7 +504,7 @@ class Run {
   private async start(st: StartAction): Promise<void> {
     const spec = toWorkloadSpec(st);
     this.action(`start ${st.workload}: ${describeSpec(spec)}`);
-    const h = startWorkload(this.ctx, this.target!, st.workload, spec, this.emit);
+    const h = this.target!.startWorkload(this.ctx, st.workload, spec, this.emit);
     this.workloads.set(st.workload, h);
     await this.bounded(h.started, START_TIMEOUT_MS, `starting ${st.workload}`);
   }

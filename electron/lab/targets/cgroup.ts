@@ -1,14 +1,27 @@
-// cgroup v1 and v2 targets. Both share the layout (lab parent / target /
-// one leaf per workload), the owner record and the teardown; they differ in
-// file names and knobs, which live in the small flavour objects below.
+// cgroup v1 and v2 targets. Both share the layout, the owner record and the
+// teardown; they differ in file names and knobs.
+//
+// Layout on the host (one lab parent; everything named oomlab-*):
+//   <memoryMount>/oomlab/oomlab-<runId>/           the target, carries the limit
+//   <memoryMount>/oomlab/oomlab-<runId>/wl-<id>/   one leaf per workload (no limit of its own)
+// v2 enables +memory in the subtree_control of the root, of oomlab and of the
+// target so the leaves are memory cgroups. A leaf per workload lets an OOM
+// report's task_memcg name the workload even when the victim is a child the
+// engine never saw (stress forks its workers); v1 counts a kill only in the
+// victim's own cgroup, so the sampler adds up the leaves' oom_kill.
+// Owner record: cgroupfs allows no files of ours, so it is a JSON file on tmpfs,
+//   /run/oomlab/oomlab-<runId>.json  {marker, runId, name, kind, path, createdAt, appVersion}
+// and the run's lease (lease.ts) is a shared flock on it. Swap: v1 pins it with
+// memsw = limit + 2 MiB (names.ts says why), v2 with memory.swap.max = 0.
 
-import { holdLease, type Lease } from './lease';
+import { createUnderLease, type Lease } from './lease';
 import type { HostFacts } from '../host/facts';
 import type { MemorySample, ProcessRow, TargetKind } from '../events';
+import type { EmitEvent, RemoteContext } from '../remote';
 import { asRoot, Script, sh } from '../ssh/quote';
 import type { Transport } from '../ssh/transport';
-import { parseSamplerOutput } from '../sampler/parse';
-import { samplerCommand } from '../sampler/script';
+import type { CgroupKind } from '../sampler/source';
+import type { WorkloadHandle, WorkloadSpec } from '../workloads/spec';
 import {
   checkMount,
   checkRunId,
@@ -17,19 +30,14 @@ import {
   MEMSW_HEADROOM_BYTES,
   RECORD_DIR,
   SCRATCH_PREFIX,
-  TARGET_PREFIX,
   targetName,
   workloadFromPath,
+  type WorkloadCgroup,
 } from './names';
+import { startCgroupWorkload } from './cgroup-workload';
+import { listProcessesOnce, readSampleOnce } from './sample-once';
 import { DESTROY_FNS, WRITE_FN } from './shell';
-import { KNOBS_BY_KIND, TargetError, UnsupportedKnobError, type Knob, type KnobValues, type Target, type TargetSpec, type WorkloadCgroup } from './target';
-
-export interface SweepOptions {
-  /** Target names (oomlab-<runId>) to leave alone, e.g. the run that is starting. */
-  keep?: string[];
-  /** Also remove targets whose run still holds its lease (a run in progress). */
-  force?: boolean;
-}
+import { KNOBS_BY_KIND, TargetError, UnsupportedKnobError, type Knob, type KnobValues, type Target, type TargetSpec } from './target';
 
 /** The JSON kept in /run/oomlab/<name>.json. */
 export interface OwnerRecord {
@@ -41,8 +49,6 @@ export interface OwnerRecord {
   createdAt: string;
   appVersion: string;
 }
-
-type CgroupKind = 'cgroup-v1' | 'cgroup-v2';
 
 function kindFor(facts: HostFacts, mount: string, forced?: CgroupKind): CgroupKind {
   if (forced) return forced;
@@ -58,10 +64,11 @@ function checkBytes(name: string, v: number | null): void {
   if (v !== null && (!Number.isFinite(v) || v < 0 || !Number.isInteger(v))) throw new TargetError(`${name}: expected a whole number of bytes or null, got ${v}`);
 }
 
-class CgroupTarget implements Target {
+export class CgroupTarget implements Target {
   readonly id = 'target';
   readonly name: string;
   readonly path: string;
+  readonly cgroupKind: CgroupKind;
   readonly hierarchyPath: string;
   readonly ownerRecord: string;
   readonly scratchDir: string;
@@ -78,6 +85,7 @@ class CgroupTarget implements Target {
     readonly kind: CgroupKind,
     private readonly mount: string,
   ) {
+    this.cgroupKind = kind;
     checkRunId(spec.runId);
     checkBytes('limitBytes', spec.limitBytes);
     this.name = targetName(spec.runId);
@@ -99,34 +107,14 @@ class CgroupTarget implements Target {
     return r.stdout;
   }
 
-  /**
-   * The lease (targets/lease.ts) on the owner record, taken before mkdir and
-   * held while this run's channel lives: a sweep skips a run in progress (here
-   * or from another app); a crashed run's lease dies with its channel.
-   */
-  private async takeLease(): Promise<void> {
-    this.lease = await holdLease(this.transport, this.facts, this.ownerRecord);
-    if (this.lease.warning) this.warnings.push(this.lease.warning);
-  }
-
   private releaseLease(): void {
     this.lease?.release();
     this.lease = null;
   }
 
+  /** The lease is a shared flock on the owner record, taken before mkdir (lease.ts). */
   async create(): Promise<void> {
-    try {
-      await this.takeLease();
-    } catch (e) {
-      this.releaseLease();
-      throw e;
-    }
-    try {
-      await this.createCgroup();
-    } catch (e) {
-      this.releaseLease();
-      throw e;
-    }
+    this.lease = await createUnderLease(this.transport, this.facts, this.ownerRecord, this.warnings, () => this.createCgroup());
   }
 
   private async createCgroup(): Promise<void> {
@@ -227,25 +215,15 @@ mkdir -p -m 0700 "$S" || { echo "cannot create $S" >&2; oomlab_destroy "$T" "$R"
 ${new Script(body)}`);
   }
 
-  private async sampleOnce(): Promise<ReturnType<typeof parseSamplerOutput>> {
-    const cmd = samplerCommand({ kind: this.kind, path: this.path, intervalMs: 50, processEvery: 1, pageSize: this.facts.pageSize, once: true });
-    const r = await this.transport.exec(cmd, { timeoutMs: 15_000 });
-    if (r.code !== 0) throw new TargetError(`${this.transport.label}: cannot read ${this.path}: ${r.stderr.trim() || `exit ${r.code}`}`);
-    return parseSamplerOutput(r.stdout, this.kind, this.id);
+  readSample(): Promise<MemorySample> {
+    return readSampleOnce(this.transport, this.facts, this);
   }
 
-  async readSample(): Promise<MemorySample> {
-    const out = await this.sampleOnce();
-    const s = out.samples[0];
-    if (!s) throw new TargetError(`${this.transport.label}: no counters read from ${this.path}${out.errors.length ? `: ${out.errors.join('; ')}` : ''}`);
-    return s.sample;
+  listProcesses(): Promise<ProcessRow[]> {
+    return listProcessesOnce(this.transport, this.facts, this);
   }
 
-  async listProcesses(): Promise<ProcessRow[]> {
-    const out = await this.sampleOnce();
-    return out.processes[0]?.processes ?? [];
-  }
-
+  /** Create (idempotent) the leaf cgroup wl-<id> a workload joins. */
   async prepareWorkload(workload: string): Promise<WorkloadCgroup> {
     const leaf = leafName(workload);
     const dir = `${this.path}/${leaf}`;
@@ -256,6 +234,10 @@ ${new Script(body)}`);
 
   workloadOfCgroup(path: string | null): string | null {
     return workloadFromPath(this.hierarchyPath, path);
+  }
+
+  startWorkload(ctx: RemoteContext, id: string, spec: WorkloadSpec, onEvent: EmitEvent): WorkloadHandle {
+    return startCgroupWorkload(ctx, this, id, spec, onEvent);
   }
 
   async destroy(): Promise<void> {
@@ -277,7 +259,7 @@ exit 0`;
   }
 }
 
-export function createTarget(transport: Transport, facts: HostFacts, spec: TargetSpec): Target {
+export function createCgroupTarget(transport: Transport, facts: HostFacts, spec: TargetSpec): CgroupTarget {
   const mount = checkMount(facts.memoryMount, transport.label);
   const kind = kindFor(facts, mount, spec.kind);
   if (!facts.memoryController) throw new TargetError(`${transport.label}: the memory controller is not available (${kind})`);
@@ -285,49 +267,3 @@ export function createTarget(transport: Transport, facts: HostFacts, spec: Targe
   return new CgroupTarget(transport, facts, spec, kind, mount);
 }
 
-/**
- * Remove every oomlab-* target under the lab parent (killing members first),
- * orphaned owner records and scratch dirs, and the lab parent when empty.
- * Returns what it removed (cgroup paths, then other paths).
- */
-export async function sweepLeftovers(transport: Transport, facts: HostFacts, opts: SweepOptions = {}): Promise<string[]> {
-  const mount = checkMount(facts.memoryMount, transport.label);
-  const keep = (opts.keep ?? []).map((n) => {
-    if (!n.startsWith(TARGET_PREFIX)) throw new TargetError(`sweep keep: ${JSON.stringify(n)} is not an oomlab target name`);
-    return targetName(n.slice(TARGET_PREFIX.length));
-  });
-  const parent = `${mount}/${LAB_PARENT}`;
-  const script = sh`${DESTROY_FNS}P=${parent}; KEEP=${` ${keep.join(' ')} `}; FORCE=${opts.force ? '1' : ''}; fail=0
-if [ -d "$P" ]; then
-  for t in "$P"/${new Script(TARGET_PREFIX)}*/; do
-    [ -d "$t" ] || continue
-    t=\${t%/}; n=\${t##*/}
-    case "$KEEP" in *" $n "*) continue ;; esac
-    r=${RECORD_DIR}/$n.json; s=${SCRATCH_PREFIX}\${n#${new Script(TARGET_PREFIX)}}
-    if [ -z "$FORCE" ] && [ -f "$r" ] && command -v flock >/dev/null 2>&1 && ! flock -n -x "$r" true 2>/dev/null; then echo "busy $t"; continue; fi
-    if oomlab_destroy "$t" "$r" "$s"; then echo "removed $t"; else fail=1; fi
-  done
-fi
-for r in ${RECORD_DIR}/${new Script(TARGET_PREFIX)}*.json; do
-  [ -f "$r" ] || continue
-  n=\${r##*/}; n=\${n%.json}
-  [ -d "$P/$n" ] && continue
-  if [ -z "$FORCE" ] && command -v flock >/dev/null 2>&1 && ! flock -n -x "$r" true 2>/dev/null; then continue; fi
-  rm -f "$r" && echo "removed $r"
-done
-for s in ${SCRATCH_PREFIX}*/; do
-  [ -d "$s" ] || continue
-  s=\${s%/}; n=${TARGET_PREFIX}\${s#${SCRATCH_PREFIX}}
-  [ -d "$P/$n" ] && continue
-  rm -rf "$s" && echo "removed $s"
-done
-[ -d "$P" ] && rmdir "$P" 2>/dev/null && echo "removed $P"
-exit $fail`;
-  const r = await transport.exec(asRoot(script, facts.root), { timeoutMs: 120_000 });
-  const removed = r.stdout
-    .split('\n')
-    .filter((l) => l.startsWith('removed '))
-    .map((l) => l.slice('removed '.length));
-  if (r.code !== 0) throw new TargetError(`${transport.label}: sweep of ${parent} incomplete: ${r.stderr.trim() || `exit ${r.code}`} (removed: ${removed.join(', ') || 'nothing'})`);
-  return removed;
-}

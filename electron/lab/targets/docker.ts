@@ -19,31 +19,21 @@
 
 import type { HostFacts } from '../host/facts';
 import type { MemorySample, ProcessRow } from '../events';
-import { asRoot, command, Script, sh } from '../ssh/quote';
-import { holdLease, leaseFile, LEASE_HELD_FN, type Lease } from './lease';
+import type { EmitEvent, RemoteContext } from '../remote';
+import { asRoot, command, sh } from '../ssh/quote';
 import type { RemoteProcess, Transport } from '../ssh/transport';
-import { parseSamplerOutput } from '../sampler/parse';
-import { samplerCommand } from '../sampler/script';
-import type { EmitEvent, RemoteContext, WorkloadHandle, WorkloadSpec } from '../workloads/spec';
-import { checkImageRef, checkNetwork, LABEL, LABEL_RUN, MIN_MEMORY_BYTES, runArgv, type RunMode } from '../docker/commands';
+import type { WorkloadHandle, WorkloadSpec } from '../workloads/spec';
+import { checkImageRef, checkNetwork, LABEL_RUN, MIN_MEMORY_BYTES, runArgv, type RunMode } from '../docker/commands';
 import { cgroupDir, expectedContainerCgroup, memoryCgroupOf, namesContainer, type CgroupFlavour } from '../docker/cgroup-path';
 import { parseDockerInfo, type DockerDaemon } from '../docker/info';
 import { parseInspectOne, type ContainerInfo } from '../docker/inspect';
 import { DEFAULT_IMAGE, ensureStressImage, IMAGE_REPO } from '../docker/image';
-import { checkMount, checkRunId, leafName, RECORD_DIR, TARGET_PREFIX, targetName, workloadFromPath } from './names';
-import { TargetError, UnsupportedKnobError, type Knob, type KnobValues, type Target, type TargetSpec, type WorkloadCgroup } from './target';
+import type { DockerTargetOptions } from './docker-options';
 import { startDockerWorkload } from './docker-workload';
-
-export interface DockerTargetOptions {
-  /** "oomlab/stress" (the default): built on the host from its own binaries. Anything else must already be on the host. */
-  image?: string;
-  /** Default "main". */
-  mode?: RunMode;
-  /** Default "none". */
-  network?: string;
-  /** PID 1 gives up after this long (seconds); default 6 h. The keeper channel and the sweep remove it earlier. */
-  lifetimeSec?: number;
-}
+import { createUnderLease, leaseFile, type Lease } from './lease';
+import { checkMount, checkRunId, leafName, targetName, workloadFromPath, type WorkloadCgroup } from './names';
+import { listProcessesOnce, readSampleOnce } from './sample-once';
+import { TargetError, UnsupportedKnobError, type Knob, type KnobValues, type Target, type TargetSpec } from './target';
 
 export const DEFAULT_LIFETIME_SEC = 6 * 3600;
 
@@ -126,15 +116,7 @@ export class DockerTarget implements Target {
   private lease: Lease | null = null;
 
   async create(): Promise<void> {
-    this.lease = await holdLease(this.transport, this.facts, leaseFile(this.name));
-    if (this.lease.warning) this.warnings.push(this.lease.warning);
-    try {
-      await this.createContainer();
-    } catch (e) {
-      this.lease.release();
-      this.lease = null;
-      throw e;
-    }
+    this.lease = await createUnderLease(this.transport, this.facts, leaseFile(this.name), this.warnings, () => this.createContainer());
   }
 
   private async createContainer(): Promise<void> {
@@ -253,26 +235,20 @@ export class DockerTarget implements Target {
     await this.run(`cannot set the memory limit of ${this.name}`, command(argv));
   }
 
-  private async sampleOnce(): Promise<ReturnType<typeof parseSamplerOutput>> {
+  private created(): this {
     if (!this.dir) throw new TargetError(`${this.transport.label}: container ${this.name} is not created`);
-    const cmd = samplerCommand({ kind: this.cgroupKind, path: this.dir, intervalMs: 50, processEvery: 1, pageSize: this.facts.pageSize, once: true });
-    const r = await this.transport.exec(cmd, { timeoutMs: 15_000 });
-    if (r.code !== 0) throw new TargetError(`${this.transport.label}: cannot read ${this.dir}: ${r.stderr.trim() || `exit ${r.code}`}`);
-    return parseSamplerOutput(r.stdout, this.cgroupKind, this.id);
+    return this;
   }
 
-  async readSample(): Promise<MemorySample> {
-    const out = await this.sampleOnce();
-    const s = out.samples[0];
-    if (!s) throw new TargetError(`${this.transport.label}: no counters read from ${this.path}${out.errors.length ? `: ${out.errors.join('; ')}` : ''}`);
-    return s.sample;
+  readSample(): Promise<MemorySample> {
+    return readSampleOnce(this.transport, this.facts, this.created());
   }
 
-  async listProcesses(): Promise<ProcessRow[]> {
-    const out = await this.sampleOnce();
-    return out.processes[0]?.processes ?? [];
+  listProcesses(): Promise<ProcessRow[]> {
+    return listProcessesOnce(this.transport, this.facts, this.created());
   }
 
+  /** The workload's leaf wl-<id> inside the container's cgroup (idempotent). */
   async prepareWorkload(workload: string): Promise<WorkloadCgroup> {
     if (!this.dir || !this.hierarchy) throw new TargetError(`${this.transport.label}: container ${this.name} is not created`);
     const leaf = leafName(workload);
@@ -330,56 +306,3 @@ export function createDockerTarget(transport: Transport, facts: HostFacts, spec:
   if (!facts.root && !facts.sudo) throw new TargetError(`${transport.label}: a docker target needs root or passwordless sudo (workloads are moved into their own cgroups)`);
   return new DockerTarget(transport, facts, spec, spec.docker ?? {});
 }
-
-export interface DockerSweepOptions {
-  /** Container names (oomlab-<runId>) to leave alone. */
-  keep?: string[];
-  /** Also remove containers whose run still holds its lease (a run in progress). */
-  force?: boolean;
-}
-
-/**
- * Remove every container labelled oomlab (running or not) except `keep`, and
- * build directories of interrupted image builds. No docker CLI, or a daemon that
- * does not answer: nothing of ours can be running there, returns [].
- */
-export async function sweepDockerLeftovers(transport: Transport, facts: HostFacts, opts: DockerSweepOptions = {}): Promise<string[]> {
-  const keep = (opts.keep ?? []).map((n) => {
-    if (!n.startsWith(TARGET_PREFIX)) throw new TargetError(`sweep keep: ${JSON.stringify(n)} is not an oomlab container name`);
-    return targetName(n.slice(TARGET_PREFIX.length));
-  });
-  const script = sh`${new Script(LEASE_HELD_FN)}command -v docker >/dev/null 2>&1 || exit 0
-KEEP=${` ${keep.join(' ')} `}; FORCE=${opts.force ? '1' : ''}; fail=0
-ids=$(docker ps --all --quiet --no-trunc --filter label=${LABEL} 2>/dev/null) || exit 0
-for id in $ids; do
-  # A kubelet copies pod labels onto its containers: those belong to the pod
-  # target's sweep (through the API), never to a docker rm behind the kubelet.
-  n=$(docker inspect --type container --format '{{.Name}} {{index .Config.Labels "io.kubernetes.pod.uid"}}' "$id" 2>/dev/null) || continue
-  case "$n" in *" "?*) continue ;; esac
-  n=\${n%% *}; n=\${n#/}
-  case "$KEEP" in *" $n "*) continue ;; esac
-  l=${RECORD_DIR}/$n.lock
-  # A live run (here or from another app) still holds its lease: not a leftover.
-  [ -z "$FORCE" ] && oomlab_held "$l" && continue
-  if docker rm --force --volumes "$id" >/dev/null 2>&1; then echo "removed container $n"; rm -f "$l"; else echo "cannot remove container $n ($id)" >&2; fail=1; fi
-done
-# Leases of runs that ended without removing them (a crash): nobody holds them.
-for l in ${RECORD_DIR}/${new Script(TARGET_PREFIX)}*.lock; do
-  [ -f "$l" ] || continue
-  oomlab_held "$l" || rm -f "$l"
-done
-for b in /var/tmp/oomlab_image.*; do
-  [ -d "$b" ] || continue
-  # An interrupted build; one in progress is younger than an hour.
-  [ -n "$(find "$b" -maxdepth 0 -mmin +60 2>/dev/null)" ] && rm -rf "$b" && echo "removed $b"
-done
-exit $fail`;
-  const r = await transport.exec(asRoot(script, facts.root), { timeoutMs: 120_000 });
-  const removed = r.stdout
-    .split('\n')
-    .filter((l) => l.startsWith('removed '))
-    .map((l) => l.slice('removed '.length));
-  if (r.code !== 0) throw new TargetError(`${transport.label}: sweep of oomlab containers incomplete: ${r.stderr.trim() || `exit ${r.code}`} (removed: ${removed.join(', ') || 'nothing'})`);
-  return removed;
-}
-

@@ -52,6 +52,24 @@ while read -r _; do :; done`;
 }
 
 /**
+ * Create a target under its lease: take the lease on `file` first (a sweep from
+ * another session then skips the target), run `create`, and let go again if it
+ * fails. A warning (no flock on the host) goes to `warnings`. The returned
+ * lease is held until the target is destroyed.
+ */
+export async function createUnderLease(transport: Transport, facts: HostFacts, file: string, warnings: string[], create: () => Promise<void>): Promise<Lease> {
+  const lease = await holdLease(transport, facts, file);
+  if (lease.warning) warnings.push(lease.warning);
+  try {
+    await create();
+  } catch (e) {
+    lease.release();
+    throw e;
+  }
+  return lease;
+}
+
+/**
  * Shell fragment for sweeps: true (exit 0) when the lease file "$1" is held by
  * a live run. Without flock nothing can be told apart, so nothing counts as held.
  */

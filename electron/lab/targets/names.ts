@@ -51,3 +51,14 @@ export function checkMount(mount: string | null, host: string): string {
   if (!/^\/[A-Za-z0-9_./-]*$/.test(mount) || mount.includes('..')) throw new Error(`${host}: odd memory cgroup mount ${JSON.stringify(mount)}`);
   return mount.replace(/\/+$/, '') || '/';
 }
+
+/** Where one workload lives inside a cgroup or container target (its leaf cgroup). */
+export interface WorkloadCgroup {
+  workload: string;
+  /** Absolute cgroupfs directory of the leaf. */
+  dir: string;
+  /** <dir>/cgroup.procs: the wrapper writes its own pid here first. */
+  procsFile: string;
+  /** Path as /proc/PID/cgroup and kernel reports print it, e.g. /oomlab/oomlab-r1/wl-hog. */
+  hierarchyPath: string;
+}

@@ -15,75 +15,40 @@
 //             `hierarchyPath` is the pod cgroup, so every kernel report inside the
 //             pod, restarts included, is this run's.
 //   workloads from the node side, into the container (targets/pod-workload.ts).
+// pod-locate.ts finds the cgroups, pod-watch.ts follows the pod, pod-sweep.ts
+// removes what crashed runs left.
 //   destroy   kubectl delete the pod (and the namespace if this run made it and
 //             it is empty), wait until the container's cgroup is gone.
 
 import type { HostFacts } from '../host/facts';
 import type { LabEvent, LabEventBody, MemorySample, ProcessRow } from '../events';
+import type { EmitEvent, RemoteContext } from '../remote';
 import { asRoot, sh } from '../ssh/quote';
-import type { RemoteProcess, Transport } from '../ssh/transport';
-import { parseSamplerOutput } from '../sampler/parse';
-import { samplerCommand } from '../sampler/script';
+import type { Transport } from '../ssh/transport';
 import { startSampler, type SamplerHandle } from '../sampler/sampler';
-import type { EmitEvent, RemoteContext, WorkloadHandle, WorkloadSpec } from '../workloads/spec';
+import type { WorkloadHandle, WorkloadSpec } from '../workloads/spec';
 import { DEFAULT_IMAGE, ensureStressImage, IMAGE_REPO } from '../docker/image';
 import { Kubectl, KubectlError, kubectlConfig } from '../kube/kubectl';
-import { CONTAINER_NAME, checkImage, checkNamespace, DEFAULT_NAMESPACE, LABEL, namespaceManifest, podManifest, podNameFor, type PullPolicy, type RestartPolicy } from '../kube/manifest';
-import { JsonObjectSplitter, parseEventList, parseNamespace, parseNodeList, parsePod, parsePodList, parseWatchRecord, type Node, type Pod } from '../kube/objects';
-import { eventStatus, runningContainer, statusesOf, whyNotRunning, type StatusBody } from '../kube/status';
+import { CONTAINER_NAME, checkImage, checkNamespace, DEFAULT_NAMESPACE, LABEL, namespaceManifest, podManifest, podNameFor, type PullPolicy } from '../kube/manifest';
+import { parseNamespace, parseNodeList, parsePod, parsePodList, type Node, type Pod } from '../kube/objects';
+import { runningContainer, whyNotRunning } from '../kube/status';
 import { cgroupDirUnder, containerCgroupCandidates, parseContainerId } from '../kube/cgroup-path';
-import { kubeletOomScoreAdj, podQos, SANDBOX_OOM_SCORE_ADJ, type OomScoreAdjPolicy, type QosClass } from '../kube/qos';
+import { kubeletOomScoreAdj, podQos, type OomScoreAdjPolicy, type QosClass } from '../kube/qos';
 import { quantityBytes } from '../kube/quantity';
 import { tracePodOfKill, type PodTrace } from '../kube/trace';
 import type { OomKillReport } from '../kernel/report';
+import { createUnderLease, leaseFile, type Lease } from './lease';
 import { checkMount, checkRunId } from './names';
-import { TargetError, UnsupportedKnobError, type Knob, type KnobValues, type Target, type TargetSpec, type WorkloadCgroup } from './target';
+import { adjChecksOf, locateScript, parseLocate, type AdjCheck } from './pod-locate';
+import type { PodTargetOptions } from './pod-options';
+import { PodWatch } from './pod-watch';
 import { startPodWorkload } from './pod-workload';
-import { heldLeases, holdLease, leaseFile, type Lease } from './lease';
-
-export interface PodTargetOptions {
-  /** Default oomlab/stress: built on the node from its own stress (needs Docker there; else import it, see docs). */
-  image?: string;
-  namespace?: string;
-  /** The container's command; default: PID 1 sleeps (workloads come in from the node side). */
-  command?: string[];
-  restartPolicy?: RestartPolicy;
-  /** Bytes; default: the API server sets it to the limit. */
-  memoryRequest?: number | null;
-  cpuRequest?: string | null;
-  cpuLimit?: string | null;
-  /** Default: what the probe found (kubectl, then k3s kubectl). */
-  kubectl?: string | null;
-  /** Default: what the probe found ($KUBECONFIG, ~/.kube/config, /etc/rancher/k3s/k3s.yaml). */
-  kubeconfig?: string | null;
-  /** activeDeadlineSeconds of the pod; default 6 h. */
-  lifetimeSec?: number;
-  /** How long to wait for Running; default 120 s. */
-  readyTimeoutMs?: number;
-  /**
-   * Which cgroup is the target's ("target" series, processes, oom_kill counter):
-   * the container's (default; workloads run in it) or the pod's (default when the
-   * scenario gives the container a command: a restarted container gets a new
-   * cgroup, the pod keeps its own).
-   */
-  observe?: 'container' | 'pod';
-  /** Sees every kubectl argv the target runs. */
-  onKubectl?: (argv: string[]) => void;
-}
+import { listProcessesOnce, readSampleOnce } from './sample-once';
+import { TargetError, UnsupportedKnobError, type Knob, type KnobValues, type Target, type TargetSpec } from './target';
 
 export const DEFAULT_POD_LIFETIME_SEC = 6 * 3600;
 
 /** One process of the pod and what the kubelet's policy says its oom_score_adj should be. */
-export interface AdjCheck {
-  pid: number;
-  comm: string;
-  /** "container lab" or "sandbox". */
-  owner: string;
-  observed: number;
-  expected: number;
-  arithmetic: string;
-}
-
 export class PodTarget implements Target {
   readonly kind = 'pod' as const;
   readonly id = 'target';
@@ -117,15 +82,11 @@ export class PodTarget implements Target {
   private containerDir: string | null = null;
   readonly observe: 'container' | 'pod';
   private createdNamespace = false;
-  private podCreated = false;
   private ctx: RemoteContext | null = null;
   private emit: EmitEvent | null = null;
-  private watches: RemoteProcess[] = [];
+  private watch: PodWatch | null = null;
   private podSampler: SamplerHandle | null = null;
-  private readonly seen = new Map<string, string>();
-  private readonly seenEvents = new Map<string, number>();
   private readonly waiters = new Set<() => void>();
-  private stopping = false;
   private pullPolicy: PullPolicy = 'IfNotPresent';
   private readonly mount: string;
 
@@ -184,15 +145,7 @@ export class PodTarget implements Target {
   private lease: Lease | null = null;
 
   async create(): Promise<void> {
-    this.lease ??= await holdLease(this.transport, this.facts, leaseFile(this.name));
-    if (this.lease.warning) this.warnings.push(this.lease.warning);
-    try {
-      await this.createPod();
-    } catch (e) {
-      this.lease.release();
-      this.lease = null;
-      throw e;
-    }
+    this.lease = await createUnderLease(this.transport, this.facts, leaseFile(this.name), this.warnings, () => this.createPod());
   }
 
   private async createPod(): Promise<void> {
@@ -218,10 +171,13 @@ export class PodTarget implements Target {
         createdAt: new Date().toISOString(),
       });
       const out = await this.kubectl.run(['create', '--validate=false', '-f', '-', '-o', 'json'], { stdin: JSON.stringify(manifest) });
-      this.podCreated = true;
       this.pod = parsePod(out, `kubectl create pod ${this.name}`);
       this.action(`created pod ${this.namespace}/${this.name} (uid ${this.pod.uid}, QoS ${this.pod.qosClass ?? '?'}) with image ${this.image}, memory limit ${this.limitBytes ?? 'none'} B, restartPolicy ${this.pod.restartPolicy}`);
-      this.startWatches();
+      this.watch = new PodWatch(this.kubectl, this.pod, (body) => this.say(body), (pod) => {
+        this.pod = pod;
+        for (const w of [...this.waiters]) w();
+      });
+      this.watch.start();
       await this.waitRunning();
       await this.locate();
       this.startPodSampler();
@@ -271,86 +227,6 @@ export class PodTarget implements Target {
     }
   }
 
-  // ------------------------------------------------------------ watching
-
-  private startWatches(): void {
-    const pod = this.pod!;
-    const watch = (args: string[], onObject: (o: Record<string, unknown>) => void, what: string) => {
-      const start = () => {
-        if (this.stopping) return;
-        const split = new JsonObjectSplitter();
-        const proc = this.kubectl.stream(args, {
-          onLine: (line, fd) => {
-            if (fd === 'stderr') {
-              if (line.trim()) this.say({ kind: 'warning', message: `kubectl ${what}: ${line.trim()}` });
-              return;
-            }
-            for (const text of split.push(line)) {
-              try {
-                const rec = parseWatchRecord(text, `kubectl ${what}`);
-                if (rec.type !== 'ERROR' && rec.type !== 'BOOKMARK') onObject({ ...rec.object, __type: rec.type });
-              } catch (err) {
-                this.say({ kind: 'warning', message: (err as Error).message });
-              }
-            }
-          },
-        });
-        this.watches.push(proc);
-        // A watch the API server ends (they time out) is started again.
-        proc.exit.then(() => {
-          this.watches = this.watches.filter((w) => w !== proc);
-          if (!this.stopping) setTimeout(start, 500);
-        });
-      };
-      start();
-    };
-    watch(['get', 'pod', pod.name, '-n', pod.namespace, '-o', 'json', '--watch', '--output-watch-events'], (o) => this.onPod(o), `watch pod ${pod.name}`);
-    watch(
-      ['get', 'events', '-n', pod.namespace, '--field-selector', `involvedObject.uid=${pod.uid}`, '-o', 'json', '--watch', '--output-watch-events'],
-      (o) => this.onEvent(o),
-      `watch events of ${pod.name}`,
-    );
-  }
-
-  private onPod(o: Record<string, unknown>): void {
-    if (o.__type === 'DELETED') return;
-    delete o.__type;
-    let pod: Pod;
-    try {
-      pod = parsePod(o, `watch pod ${this.name}`);
-    } catch (e) {
-      this.say({ kind: 'warning', message: (e as Error).message });
-      return;
-    }
-    if (pod.uid !== this.pod?.uid) return;
-    this.pod = pod;
-    for (const s of statusesOf(pod)) this.status(s);
-    for (const w of [...this.waiters]) w();
-  }
-
-  private onEvent(o: Record<string, unknown>): void {
-    delete o.__type;
-    try {
-      const list = parseEventList({ kind: 'EventList', items: [{ kind: 'Event', ...o }] });
-      const ev = list[0]!;
-      const key = ev.uid ?? ev.name;
-      if ((this.seenEvents.get(key) ?? 0) >= ev.count) return;
-      this.seenEvents.set(key, ev.count);
-      this.status(eventStatus({ namespace: this.namespace, name: this.name, phase: this.pod?.phase ?? 'Unknown' }, ev));
-    } catch (e) {
-      this.say({ kind: 'warning', message: (e as Error).message });
-    }
-  }
-
-  /** Emit a status only when it changed (per subject and name). */
-  private status(s: StatusBody): void {
-    const key = `${s.subject}:${s.name}:${s.message?.startsWith('Normal ') || s.message?.startsWith('Warning ') ? 'event' : 'state'}`;
-    const text = JSON.stringify(s);
-    if (this.seen.get(key) === text) return;
-    this.seen.set(key, text);
-    this.say(s);
-  }
-
   private async waitRunning(): Promise<void> {
     const timeoutMs = this.opts.readyTimeoutMs ?? 120_000;
     let lastWhat = '';
@@ -390,70 +266,25 @@ export class PodTarget implements Target {
     const qos = (pod.qosClass as QosClass | null) ?? podQos(pod.containers);
     this.qos = qos;
     const cands = containerCgroupCandidates({ qos, podUid: pod.uid, containerId: cid.id, runtime: cid.runtime });
-    // Which layout exists; the container's PID 1 (NSpid ends in 1); every pod process's oom_score_adj.
-    const script = sh`M=${this.mount}
-found=
-for pair in ${cands.map((x) => `${x.driver}:${x.pod}:${x.container}`)}; do
-  drv=\${pair%%:*}; rest=\${pair#*:}; pp=\${rest%%:*}; cp=\${rest#*:}
-  if [ -d "$M$cp" ]; then found=1; echo "C $drv $pp $cp"; break; fi
-done
-if [ -z "$found" ]; then
-  d=$(find "$M" -maxdepth 7 -type d -name ${`*${cid.id}*`} 2>/dev/null | head -n 1)
-  [ -n "$d" ] || { echo "no cgroup of container ${cid.id} under $M" >&2; exit 1; }
-  cp=\${d#"$M"}; echo "F $cp \${cp%/*}"
-  pp=\${cp%/*}
-fi
-for d in "$M$pp"/*/; do
-  [ -f "$d/cgroup.procs" ] || continue
-  while read -r p; do
-    a=$(cat /proc/$p/oom_score_adj 2>/dev/null) || continue
-    comm=$(cat /proc/$p/comm 2>/dev/null)
-    ns=$(sed -n 's/^NSpid:[[:space:]]*//p' /proc/$p/status 2>/dev/null)
-    echo "A \${d%/} $p $a \${ns##*[[:space:]]} $comm"
-  done < "$d/cgroup.procs"
-done`;
-    const out = await this.run(`cannot find the cgroup of pod ${pod.namespace}/${pod.name}`, script);
-    let podPath: string | null = null;
-    let ctrPath: string | null = null;
-    const procs: Array<{ dir: string; pid: number; adj: number; nspid: string; comm: string }> = [];
-    for (const line of out.split('\n')) {
-      const parts = line.split(' ');
-      if (parts[0] === 'C') {
-        this.driver = parts[1] as 'cgroupfs' | 'systemd';
-        podPath = parts[2]!;
-        ctrPath = parts[3]!;
-      } else if (parts[0] === 'F') {
-        ctrPath = parts[1]!;
-        podPath = parts[2]!;
-        this.warnings.push(`${this.transport.label}: the container's cgroup ${ctrPath} is not where the kubelet's cgroupfs or systemd layout puts it; using it anyway`);
-      } else if (parts[0] === 'A' && parts.length >= 6) {
-        procs.push({ dir: parts[1]!, pid: Number(parts[2]), adj: Number(parts[3]), nspid: parts[4]!, comm: parts.slice(5).join(' ') });
-      }
-    }
+    const out = await this.run(`cannot find the cgroup of pod ${pod.namespace}/${pod.name}`, locateScript(this.mount, cands, cid.id));
+    const { driver, podPath, containerPath: ctrPath, procs } = parseLocate(out);
     if (!podPath || !ctrPath) throw new TargetError(`${this.transport.label}: no cgroup found for pod ${pod.namespace}/${pod.name}`);
+    this.driver = driver;
+    if (!driver) this.warnings.push(`${this.transport.label}: the container's cgroup ${ctrPath} is not where the kubelet's cgroupfs or systemd layout puts it; using it anyway`);
     this.podHierarchy = podPath;
     this.containerHierarchy = ctrPath;
-    this.containerDir = cgroupDirUnder(this.mount, ctrPath);
-    this.dir = this.observe === 'pod' ? cgroupDirUnder(this.mount, podPath) : this.containerDir;
-    const init = procs.find((p) => p.dir === this.containerDir && p.nspid === '1');
-    if (!init) throw new TargetError(`${this.transport.label}: no PID 1 of container ${cid.id.slice(0, 12)} in ${this.containerDir}`);
+    const containerDir = cgroupDirUnder(this.mount, ctrPath);
+    this.containerDir = containerDir;
+    this.dir = this.observe === 'pod' ? cgroupDirUnder(this.mount, podPath) : containerDir;
+    const init = procs.find((p) => p.dir === containerDir && p.nspid === '1');
+    if (!init) throw new TargetError(`${this.transport.label}: no PID 1 of container ${cid.id.slice(0, 12)} in ${containerDir}`);
     this.initPid = init.pid;
     this.action(`pod cgroup ${podPath}, container cgroup ${ctrPath} (${this.driver ?? 'found by search'}, ${this.cgroupKind === 'cgroup-v1' ? 'v1' : 'v2'}); container PID 1 is host pid ${init.pid} (${init.comm})`);
 
-    const request = this.requestBytes();
-    this.policy = kubeletOomScoreAdj(qos, request, this.capacityBytes!);
-    this.action(`kubelet oom_score_adj policy for this pod on node ${this.node!.name} (capacity ${this.node!.capacityMemory}): ${this.policy.arithmetic}`);
-    this.adjChecks = procs.map((p) => {
-      const sandbox = p.dir !== this.containerDir;
-      return {
-        pid: p.pid,
-        comm: p.comm,
-        owner: sandbox ? 'pod sandbox' : `container ${CONTAINER_NAME}`,
-        observed: p.adj,
-        expected: sandbox ? SANDBOX_OOM_SCORE_ADJ : this.policy!.value,
-        arithmetic: sandbox ? 'the pod sandbox ("pause") gets −998' : this.policy!.arithmetic,
-      };
-    });
+    const policy = kubeletOomScoreAdj(qos, this.requestBytes(), this.capacityBytes!);
+    this.policy = policy;
+    this.action(`kubelet oom_score_adj policy for this pod on node ${this.node!.name} (capacity ${this.node!.capacityMemory}): ${policy.arithmetic}`);
+    this.adjChecks = adjChecksOf(procs, containerDir, policy);
     for (const a of this.adjChecks) {
       const text = `oom_score_adj of ${a.owner} pid ${a.pid} (${a.comm}): ${a.observed}, kubelet policy ${a.expected}`;
       if (a.observed === a.expected) this.action(`${text} ✓`);
@@ -471,9 +302,7 @@ done`;
   private startPodSampler(): void {
     if (!this.ctx || !this.emit || !this.podHierarchy || this.observe === 'pod') return;
     const podDir = cgroupDirUnder(this.mount, this.podHierarchy);
-    // The sampler takes a Target; the pod level needs only its id, directory and flavour.
-    const podLevel = { id: 'pod', kind: this.kind, cgroupKind: this.cgroupKind, path: podDir } as unknown as Target;
-    this.podSampler = startSampler(this.ctx, podLevel, { processIntervalMs: 0 }, this.emit);
+    this.podSampler = startSampler(this.ctx, { id: 'pod', cgroupKind: this.cgroupKind, path: podDir }, { processIntervalMs: 0 }, this.emit);
   }
 
   /** dmesg -> pod: the report's pod uid looked up among the cluster's pods, as one would with kubectl by hand. */
@@ -503,28 +332,23 @@ done`;
     throw new UnsupportedKnobError(this.kind, knob);
   }
 
-  private async sampleOnce(): Promise<ReturnType<typeof parseSamplerOutput>> {
+  private created(): this {
     if (!this.dir) throw new TargetError(`${this.transport.label}: pod ${this.name} is not created`);
-    const cmd = samplerCommand({ kind: this.cgroupKind, path: this.dir, intervalMs: 50, processEvery: 1, pageSize: this.facts.pageSize, once: true });
-    const r = await this.transport.exec(cmd, { timeoutMs: 15_000 });
-    if (r.code !== 0) throw new TargetError(`${this.transport.label}: cannot read ${this.dir}: ${r.stderr.trim() || `exit ${r.code}`}`);
-    return parseSamplerOutput(r.stdout, this.cgroupKind, this.id);
+    return this;
   }
 
-  async readSample(): Promise<MemorySample> {
-    const s = (await this.sampleOnce()).samples[0];
-    if (!s) throw new TargetError(`${this.transport.label}: no counters read from ${this.path}`);
-    return s.sample;
+  readSample(): Promise<MemorySample> {
+    return readSampleOnce(this.transport, this.facts, this.created());
   }
 
-  async listProcesses(): Promise<ProcessRow[]> {
-    return (await this.sampleOnce()).processes[0]?.processes ?? [];
+  listProcesses(): Promise<ProcessRow[]> {
+    return listProcessesOnce(this.transport, this.facts, this.created());
   }
 
   /** Workloads share the container's own cgroup (as exec'd processes do); there are no leaves. */
-  async prepareWorkload(workload: string): Promise<WorkloadCgroup> {
+  containerCgroup(): { dir: string; hierarchyPath: string } {
     if (!this.containerDir || !this.containerHierarchy) throw new TargetError(`${this.transport.label}: pod ${this.name} is not running`);
-    return { workload, dir: this.containerDir, procsFile: `${this.containerDir}/cgroup.procs`, hierarchyPath: this.containerHierarchy };
+    return { dir: this.containerDir, hierarchyPath: this.containerHierarchy };
   }
 
   /** Every workload is in the container's cgroup: the runner attributes kills by pid. */
@@ -538,9 +362,8 @@ done`;
 
   async destroy(): Promise<void> {
     await this.tracing;
-    this.stopping = true;
-    for (const w of this.watches) w.close();
-    this.watches = [];
+    this.watch?.stop();
+    this.watch = null;
     await this.podSampler?.stop().catch(() => {});
     this.podSampler = null;
     const problems: string[] = [];
@@ -573,7 +396,6 @@ done`;
       }
     }
     if (problems.length) throw new TargetError(problems.join('; '));
-    this.podCreated = false;
     this.pod = null;
     await this.transport.exec(asRoot(sh`rm -f ${leaseFile(this.name)}`, this.facts.root), { timeoutMs: 30_000 }).catch(() => undefined);
     this.lease?.release();
@@ -584,58 +406,4 @@ done`;
 export function createPodTarget(transport: Transport, facts: HostFacts, spec: TargetSpec): PodTarget {
   if (!facts.root && !facts.sudo) throw new TargetError(`${transport.label}: a pod target needs root or passwordless sudo on the node (workloads join the container's cgroup)`);
   return new PodTarget(transport, facts, spec, spec.pod ?? {});
-}
-
-/**
- * Delete pods labelled oomlab=1 (all namespaces) except `keep`, then namespaces
- * labelled oomlab=1 that are left empty. No kubectl or kubeconfig, or a cluster
- * that does not answer: nothing to do (the cgroup and docker sweeps still run).
- */
-export async function sweepPodLeftovers(transport: Transport, facts: HostFacts, opts: { keep?: string[]; force?: boolean; kubectl?: string | null; kubeconfig?: string | null } = {}): Promise<string[]> {
-  if (!facts.kubeconfig && !opts.kubeconfig) return [];
-  let k: Kubectl;
-  try {
-    k = new Kubectl(transport, facts, kubectlConfig(facts, opts, transport.label));
-  } catch {
-    return [];
-  }
-  let pods: Pod[];
-  try {
-    // A stale kubeconfig must not hold up every run: short timeouts, and no answer means nothing to sweep.
-    pods = parsePodList(await k.run(['get', 'pods', '--all-namespaces', '-l', `${LABEL}=1`, '-o', 'json', '--request-timeout=10s'], { timeoutMs: 20_000 }), 'oomlab pods');
-  } catch {
-    return [];
-  }
-  const keep = new Set(opts.keep ?? []);
-  // Pods of a live run (here or from another app) hold their lease on this node.
-  if (!opts.force) for (const n of await heldLeases(transport, facts, pods.map((p) => p.name))) keep.add(n);
-  const removed: string[] = [];
-  const errors: string[] = [];
-  for (const p of pods) {
-    if (keep.has(p.name)) continue;
-    try {
-      await k.run(['delete', 'pod', p.name, '-n', p.namespace, '--ignore-not-found', '--wait=true', '--timeout=60s'], { timeoutMs: 90_000 });
-      removed.push(`pod ${p.namespace}/${p.name}`);
-    } catch (e) {
-      errors.push((e as Error).message);
-    }
-  }
-  try {
-    const spaces = parseNamespaceList(await k.run(['get', 'namespaces', '-l', `${LABEL}=1`, '-o', 'json']));
-    for (const ns of spaces) {
-      const left = parsePodList(await k.run(['get', 'pods', '-n', ns, '-o', 'json']), `pods in ${ns}`);
-      if (left.length) continue;
-      await k.run(['delete', 'namespace', ns, '--ignore-not-found', '--wait=true', '--timeout=60s'], { timeoutMs: 90_000 });
-      removed.push(`namespace ${ns}`);
-    }
-  } catch (e) {
-    errors.push((e as Error).message);
-  }
-  if (errors.length) throw new TargetError(`${transport.label}: sweep of oomlab pods incomplete: ${errors.join('; ')}`);
-  return removed;
-}
-
-function parseNamespaceList(text: string): string[] {
-  const o = JSON.parse(text) as { items?: Array<{ kind?: string }> };
-  return (o.items ?? []).map((i, n) => parseNamespace({ kind: 'Namespace', ...i }, `namespaces.items[${n}]`).name);
 }

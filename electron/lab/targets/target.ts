@@ -1,44 +1,22 @@
-// The target interface: one memory-limited place on the host where workloads
-// run (cgroup v1 / v2, a Docker container in targets/docker.ts; pod later). The runner only speaks to
-// this interface; drivers live next to it (cgroup-v1.ts, cgroup-v2.ts).
+// The Target contract: one memory-limited place on the host where workloads
+// run. The runner speaks only to this interface and its errors; the drivers
+// implement it (targets/cgroup.ts v1/v2, docker.ts, pod.ts), the factory picks
+// one (targets/factory.ts) and the sweep removes what crashed runs left
+// (targets/sweep.ts). Every driver goes through Transport.exec/stream only, so
+// `--host local` and SSH run the same code.
 //
-// Entry points of the remote side (all go through Transport.exec/stream only,
-// so `--host local` and SSH run the same code):
-//   targets/target.ts    Target, TargetSpec, Knob, createTarget(), sweepLeftovers()
-//   workloads/spec.ts    WorkloadSpec, startWorkload() -> WorkloadHandle
-//   sampler/sampler.ts   startSampler() -> SamplerHandle (one remote loop per run)
-//   kernel/follower.ts   startKernelFollower() -> FollowerHandle
-//   sampler/clock.ts     HostClock: host wall-clock <-> run time (t)
-//
-// Layout on the host (one lab parent; everything named oomlab-*):
-//   v1: <memoryMount>/oomlab/oomlab-<runId>/           the target, carries the limit
-//       <memoryMount>/oomlab/oomlab-<runId>/wl-<id>/   one leaf per workload (no limit of its own)
-//   v2: <memoryMount>/oomlab/oomlab-<runId>/... same shape; +memory is enabled in the
-//       subtree_control of the root, of oomlab and of the target so leaves are memory cgroups.
-// A leaf per workload is what lets an OOM report's task_memcg name the workload
-// even when the victim is a child the engine never saw (stress forks its workers).
-// Owner record: cgroupfs allows no files of ours, so it is a JSON file
-//   /run/oomlab/oomlab-<runId>.json  {marker, runId, name, kind, path, createdAt, appVersion}
-// (tmpfs: it disappears on reboot exactly like the cgroups). While a run lives,
-// one small remote process holds a shared flock on it (the lease; it dies with
-// the run's channel). The sweep removes every oomlab-* target under the lab
-// parent whose lease is not held (a crashed or finished run), killing members
-// first, plus orphaned records and scratch dirs, and the lab parent when empty.
-// Swap: v1 pins it with memsw = limit + 2 MiB (names.ts says why), v2 with
-// memory.swap.max = 0. Counters (sampler): failcnt is v1 memory.failcnt +
-// memsw.failcnt, v2 memory.events "max"; v1 oom_kill is summed over the leaves
-// because v1 counts a kill only in the victim's own cgroup.
+// Everything a target creates is named oomlab-<runId> and carries an owner
+// mark (an owner record on tmpfs for cgroups, labels for containers and pods)
+// and a lease (targets/lease.ts) held while the run's channel lives, so a sweep
+// removes only what no live run holds. docs/ARCHITECTURE.md draws the layouts.
 
-import type { HostFacts } from '../host/facts';
-import type { MemorySample, ProcessRow, TargetKind } from '../events';
-import type { Transport } from '../ssh/transport';
+import type { ProcessRow, MemorySample, TargetKind } from '../events';
 import type { OomKillReport } from '../kernel/report';
-import type { EmitEvent, RemoteContext, WorkloadHandle, WorkloadSpec } from '../workloads/spec';
-import type { DockerTargetOptions } from './docker';
-import type { PodTargetOptions } from './pod';
-import { createTarget as createCgroupTarget, sweepLeftovers as sweepCgroupLeftovers, type SweepOptions } from './cgroup';
-import { createDockerTarget, sweepDockerLeftovers } from './docker';
-import { createPodTarget, sweepPodLeftovers } from './pod';
+import type { EmitEvent, RemoteContext } from '../remote';
+import type { CgroupKind } from '../sampler/source';
+import type { WorkloadHandle, WorkloadSpec } from '../workloads/spec';
+import type { DockerTargetOptions } from './docker-options';
+import type { PodTargetOptions } from './pod-options';
 import { LabError } from '../errors';
 
 /** Knob name -> the value it takes. null means "no limit" (max / -1). */
@@ -85,25 +63,16 @@ export interface TargetSpec {
   pod?: PodTargetOptions;
 }
 
-/** Where one workload lives inside the target (its leaf cgroup). */
-export interface WorkloadCgroup {
-  workload: string;
-  /** Absolute cgroupfs directory of the leaf. */
-  dir: string;
-  /** <dir>/cgroup.procs: the wrapper writes its own pid here first. */
-  procsFile: string;
-  /** Path as /proc/PID/cgroup and kernel reports print it, e.g. /oomlab/oomlab-r1/wl-hog. */
-  hierarchyPath: string;
-}
-
 export interface Target {
   readonly kind: TargetKind;
   /** Label used in MemorySample.cgroup / processes events: always "target" for the run's target. */
   readonly id: string;
   /** oomlab-<runId> */
   readonly name: string;
-  /** Absolute cgroupfs directory of the target. */
+  /** Absolute cgroupfs directory of the target (what the sampler reads). */
   readonly path: string;
+  /** Which memory cgroup files are at `path` (a container's cgroup is v1 or v2 underneath). */
+  readonly cgroupKind: CgroupKind;
   /** As /proc/PID/cgroup and OOM reports print it: /oomlab/oomlab-<runId>. */
   readonly hierarchyPath: string;
   readonly limitBytes: number | null;
@@ -122,19 +91,16 @@ export interface Target {
   readSample(): Promise<MemorySample>;
   /** Member processes of the target and all its leaves, with `workload` filled from the leaf. */
   listProcesses(): Promise<ProcessRow[]>;
-  /** Create (idempotent) the leaf cgroup for a workload id ([A-Za-z0-9][A-Za-z0-9_.-]{0,47}). */
-  prepareWorkload(workload: string): Promise<WorkloadCgroup>;
   /** Which workload a cgroup path from a kernel report / /proc/PID/cgroup belongs to, or null. */
   workloadOfCgroup(hierarchyPath: string | null): string | null;
   /** SIGKILL every member (leaves too), wait until cgroup.procs are empty, rmdir leaves then target, remove the record. Idempotent, retries. */
   destroy(): Promise<void>;
   /**
-   * Container targets: which memory cgroup files the sampler reads at `path`
-   * (kind is 'docker', the cgroup underneath is v1 or v2). Absent: `kind` says.
+   * Start one workload inside the target (its own leaf cgroup, docker exec or the
+   * container's main process, nsenter into a pod's container); workload ids are
+   * [A-Za-z0-9][A-Za-z0-9_.-]{0,47}.
    */
-  readonly cgroupKind?: 'cgroup-v1' | 'cgroup-v2';
-  /** Container targets run workloads their own way (docker exec / the container's main process); startWorkload() defers to this. */
-  startWorkload?(ctx: RemoteContext, id: string, spec: WorkloadSpec, onEvent: EmitEvent): WorkloadHandle;
+  startWorkload(ctx: RemoteContext, id: string, spec: WorkloadSpec, onEvent: EmitEvent): WorkloadHandle;
   /** Targets that report progress and status on the timeline themselves (pods): called once, before create(). */
   attach?(ctx: RemoteContext, onEvent: EmitEvent): void;
   /** Told of every OOM kill the runner counts as this run's (pods trace it back to the pod by uid). */
@@ -158,30 +124,9 @@ export class UnsupportedKnobError extends TargetError {
   }
 }
 
-/** A cgroup target, or a container when spec.docker is given. */
-export function createTarget(transport: Transport, facts: HostFacts, spec: TargetSpec): Target {
-  if (spec.pod) return createPodTarget(transport, facts, spec);
-  return spec.docker ? createDockerTarget(transport, facts, spec) : createCgroupTarget(transport, facts, spec);
+export interface SweepOptions {
+  /** Target names (oomlab-<runId>) to leave alone, e.g. the run that is starting. */
+  keep?: string[];
+  /** Also remove targets whose run still holds its lease (a run in progress). */
+  force?: boolean;
 }
-
-/**
- * Remove leftovers of earlier runs: oomlab-* cgroups (cgroup.ts) and containers
- * labelled oomlab (docker.ts; nothing when the host has no Docker). Both run
- * even if one fails; then the failure is thrown.
- */
-export async function sweepLeftovers(transport: Transport, facts: HostFacts, opts: SweepOptions = {}): Promise<string[]> {
-  const removed: string[] = [];
-  const errors: string[] = [];
-  // Pods first: deleting them through the API lets the kubelet remove their containers.
-  for (const sweep of [sweepPodLeftovers, sweepCgroupLeftovers, sweepDockerLeftovers]) {
-    try {
-      removed.push(...(await sweep(transport, facts, opts)));
-    } catch (e) {
-      errors.push((e as Error).message);
-    }
-  }
-  if (errors.length) throw new TargetError(`${errors.join('; ')}${removed.length ? ` (removed: ${removed.join(', ')})` : ''}`);
-  return removed;
-}
-
-export type { SweepOptions } from './cgroup';

@@ -1,13 +1,11 @@
 // What a workload is, and the handle the runner holds while it runs.
-// startWorkload() (workloads/run.ts) turns a spec into ONE wrapper script run
-// through Transport.stream: the wrapper joins the workload's leaf cgroup first,
-// proves it from /proc/self/cgroup, sets oom_score_adj, starts the workload under
-// `timeout -s KILL <cap>` and kills its process group when the channel closes.
+// Target.startWorkload() turns a spec into ONE wrapper script run through
+// Transport.stream (workloads/supervisor.ts): the wrapper joins the workload's
+// cgroup first, proves it from /proc/self/cgroup, sets oom_score_adj, starts the
+// workload under `timeout -s KILL <cap>` and kills its process group when the
+// channel closes.
 
-import type { EventOf, LabEvent } from '../events';
-import type { HostFacts } from '../host/facts';
-import type { Transport } from '../ssh/transport';
-import type { HostClock } from '../sampler/clock';
+import type { EventOf } from '../events';
 
 interface WorkloadCommon {
   /** -1000..1000, applied to the workload process (inherited by its children). Lowering needs root. */
@@ -36,12 +34,6 @@ export type WorkloadSpec =
 
 export type WorkloadKind = WorkloadSpec['kind'];
 
-export interface RemoteContext {
-  transport: Transport;
-  facts: HostFacts;
-  clock: HostClock;
-}
-
 export type WorkloadStart = EventOf<'workload-start'>;
 export type WorkloadExit = EventOf<'workload-exit'>;
 
@@ -58,7 +50,3 @@ export interface WorkloadHandle {
   /** Close the channel: the wrapper kills the whole process group. Resolves when exited. */
   stop(): Promise<WorkloadExit>;
 }
-
-export type EmitEvent = (event: LabEvent) => void;
-
-export { startWorkload, validateWorkloadSpec } from './run';

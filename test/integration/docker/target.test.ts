@@ -9,9 +9,10 @@ import type { HostFacts } from '../../../electron/lab/host/facts';
 import { probeHost } from '../../../electron/lab/host/probe';
 import { measureHostClock } from '../../../electron/lab/sampler/clock';
 import { LocalTransport } from '../../../electron/lab/ssh/local';
-import { createDockerTarget, sweepDockerLeftovers, type DockerTarget } from '../../../electron/lab/targets/docker';
-import { createTarget, UnsupportedKnobError, type TargetSpec } from '../../../electron/lab/targets/target';
-import { startWorkload } from '../../../electron/lab/workloads/spec';
+import { createDockerTarget, type DockerTarget } from '../../../electron/lab/targets/docker';
+import { sweepDockerLeftovers } from '../../../electron/lab/targets/docker-sweep';
+import { createTarget } from '../../../electron/lab/targets/factory';
+import { UnsupportedKnobError, type TargetSpec } from '../../../electron/lab/targets/target';
 import type { LabEvent } from '../../../electron/lab/events';
 import { containerExists, describeWithDocker, of, oomlabContainers, removeContainers, until } from './helpers';
 
@@ -94,7 +95,7 @@ describeWithDocker('the docker target driver', () => {
     made.push(exec.name, main.name);
     try {
       await exec.create();
-      const h = startWorkload(ctx, exec, 'hold', { kind: 'stress', vm: 2, vmBytes: 4 * MIB, vmKeep: true, timeCapSec: 60, oomScoreAdj: 300 }, (e) => events.push(e));
+      const h = exec.startWorkload(ctx, 'hold', { kind: 'stress', vm: 2, vmBytes: 4 * MIB, vmKeep: true, timeCapSec: 60, oomScoreAdj: 300 }, (e) => events.push(e));
       const st = await h.started;
       expect(st.verifiedMember).toBe(true);
       expect(st.cgroup).toBe(`${exec.hierarchyPath}/wl-hold`);
@@ -111,7 +112,7 @@ describeWithDocker('the docker target driver', () => {
       expect(of(events, 'status').pop()).toMatchObject({ phase: 'running' });
 
       await main.create();
-      const m = startWorkload(ctx, main, 'capped', { kind: 'stress', vm: 1, vmBytes: 4 * MIB, vmKeep: true, timeCapSec: 2 }, (e) => events.push(e));
+      const m = main.startWorkload(ctx, 'capped', { kind: 'stress', vm: 1, vmBytes: 4 * MIB, vmKeep: true, timeCapSec: 2 }, (e) => events.push(e));
       expect((await m.started).pid).toBe(main.initPid);
       const mx = await m.exited;
       expect(mx).toMatchObject({ signal: 'KILL', oomKilled: false, timeCapHit: true });

@@ -15,7 +15,7 @@ import { loadScenario } from '../../../electron/lab/scenario/load';
 import { runScenario, type RunResult } from '../../../electron/lab/scenario/runner';
 import { SCENARIO_DIR } from '../../../electron/lab/scenario/bundled';
 import { LocalTransport } from '../../../electron/lab/ssh/local';
-import { sweepLeftovers } from '../../../electron/lab/targets/target';
+import { sweepLeftovers } from '../../../electron/lab/targets/sweep';
 import { startFakeCluster, type FakeCluster } from '../../fakes/kube-apiserver/index';
 import { oomlabContainers, removeContainers } from '../docker/helpers';
 import { describeWithPods, kubepodsDirs, podDirs } from './helpers';

@@ -8,8 +8,8 @@ import { parseScenario } from '../../../electron/lab/scenario/load';
 import { runScenario, type RunResult } from '../../../electron/lab/scenario/runner';
 import { probeHost } from '../../../electron/lab/host/probe';
 import { LocalTransport } from '../../../electron/lab/ssh/local';
-import { createTarget } from '../../../electron/lab/targets/target';
-import { startWorkload, type WorkloadHandle } from '../../../electron/lab/workloads/spec';
+import { createTarget } from '../../../electron/lab/targets/factory';
+import type { WorkloadHandle } from '../../../electron/lab/workloads/spec';
 import { measureHostClock } from '../../../electron/lab/sampler/clock';
 import { requireOrSkip } from '../../helpers/sshd';
 import { leftovers, until } from '../cli/oomlab-child';
@@ -133,7 +133,7 @@ steps:
         {
           onEvent: (e) => {
             if (e.kind === 'workload-start' && !foreign) {
-              foreign = startWorkload({ transport, facts, clock }, other, 'foreign', { kind: 'stress', vm: 1, vmBytes: 32 * 1024 * 1024, timeCapSec: 30 }, () => {});
+              foreign = other.startWorkload({ transport, facts, clock }, 'foreign', { kind: 'stress', vm: 1, vmBytes: 32 * 1024 * 1024, timeCapSec: 30 }, () => {});
             }
           },
         },

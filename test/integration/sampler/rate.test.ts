@@ -4,10 +4,10 @@ import { readFileSync } from 'node:fs';
 import { afterEach, expect, it } from 'vitest';
 import type { LabEvent } from '../../../electron/lab/events';
 import { LocalTransport } from '../../../electron/lab/ssh/local';
-import { createTarget, type Target } from '../../../electron/lab/targets/target';
+import { createTarget } from '../../../electron/lab/targets/factory';
+import type { Target } from '../../../electron/lab/targets/target';
 import { startSampler } from '../../../electron/lab/sampler/sampler';
 import { measureHostClock } from '../../../electron/lab/sampler/clock';
-import { startWorkload } from '../../../electron/lab/workloads/spec';
 import { alive, describeOnHost, expectNothingLeft, localFacts, newRunId, until } from '../targets/local-host';
 
 const MiB = 1024 * 1024;
@@ -44,7 +44,7 @@ describeOnHost('sampler loop', ['stress', 'flock'], () => {
 
   it('sustains 100 Hz (10 ms interval) for 10 s at a few percent of one core, with processes listed', async () => {
     const { ctx, target } = await setup();
-    const w = startWorkload(ctx, target, 'idle', { kind: 'stress', vm: 1, vmBytes: 8 * MiB, vmHang: 0, timeCapSec: 60 }, (e) => {
+    const w = target.startWorkload(ctx, 'idle', { kind: 'stress', vm: 1, vmBytes: 8 * MiB, vmHang: 0, timeCapSec: 60 }, (e) => {
       if (e.kind === 'workload-start') pids.add(e.pid);
     });
     await w.started;

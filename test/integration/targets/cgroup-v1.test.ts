@@ -4,8 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, expect, it } from 'vitest';
 import { LocalTransport } from '../../../electron/lab/ssh/local';
-import { createTarget, sweepLeftovers, UnsupportedKnobError, type Target } from '../../../electron/lab/targets/target';
-import { startWorkload } from '../../../electron/lab/workloads/spec';
+import { createCgroupTarget, type CgroupTarget } from '../../../electron/lab/targets/cgroup';
+import { sweepLeftovers } from '../../../electron/lab/targets/sweep';
+import { UnsupportedKnobError } from '../../../electron/lab/targets/target';
 import { measureHostClock } from '../../../electron/lab/sampler/clock';
 import { MEMSW_HEADROOM_BYTES } from '../../../electron/lab/targets/names';
 import { alive, describeOnHost, expectNothingLeft, localFacts, newRunId, until } from './local-host';
@@ -18,7 +19,7 @@ describeOnHost('cgroup v1 target', ['stress', 'flock'], () => {
   const runIds: string[] = [];
   const pids = new Set<number>();
   const transports: LocalTransport[] = [];
-  const targets: Target[] = [];
+  const targets: CgroupTarget[] = [];
   const transport = () => {
     const t = new LocalTransport();
     transports.push(t);
@@ -27,7 +28,7 @@ describeOnHost('cgroup v1 target', ['stress', 'flock'], () => {
   const target = (tr: LocalTransport, limitBytes: number | null = 64 * MiB) => {
     const runId = newRunId('tgt');
     runIds.push(runId);
-    const t = createTarget(tr, facts, { runId, limitBytes, appVersion: '0.1.0-test' });
+    const t = createCgroupTarget(tr, facts, { runId, limitBytes, appVersion: '0.1.0-test' });
     targets.push(t);
     return t;
   };
@@ -71,7 +72,7 @@ describeOnHost('cgroup v1 target', ['stress', 'flock'], () => {
     const tr = transport();
     const t = target(tr);
     await t.create();
-    const twin = createTarget(tr, facts, { runId: t.name.slice('oomlab-'.length), limitBytes: 32 * MiB, appVersion: 'x' });
+    const twin = createCgroupTarget(tr, facts, { runId: t.name.slice('oomlab-'.length), limitBytes: 32 * MiB, appVersion: 'x' });
     await expect(twin.create()).rejects.toThrow(/already exists/);
     expect(Number(read(`${t.path}/memory.limit_in_bytes`))).toBe(64 * MiB);
   });
@@ -96,7 +97,7 @@ describeOnHost('cgroup v1 target', ['stress', 'flock'], () => {
   it('reports a knob the kernel refuses with the host and the file', async () => {
     const t = target(transport());
     await t.create();
-    const w = startWorkload({ transport: transport(), facts, clock: await measureHostClock(transport()) }, t, 'hold', { kind: 'stress', vm: 1, vmBytes: 24 * MiB, vmHang: 0, timeCapSec: 60 }, () => {});
+    const w = t.startWorkload({ transport: transport(), facts, clock: await measureHostClock(transport()) }, 'hold', { kind: 'stress', vm: 1, vmBytes: 24 * MiB, vmHang: 0, timeCapSec: 60 }, () => {});
     await w.started;
     await until('24 MiB charged', async () => (await t.readSample()).usageBytes > 20 * MiB);
     for (const p of await t.listProcesses()) pids.add(p.pid);
@@ -110,7 +111,7 @@ describeOnHost('cgroup v1 target', ['stress', 'flock'], () => {
     const tr = transport();
     const t = target(tr);
     await t.create();
-    const w = startWorkload({ transport: tr, facts, clock: await measureHostClock(tr) }, t, 'sleeper', { kind: 'stress', vm: 2, vmBytes: 4 * MiB, vmHang: 0, timeCapSec: 60 }, () => {});
+    const w = t.startWorkload({ transport: tr, facts, clock: await measureHostClock(tr) }, 'sleeper', { kind: 'stress', vm: 2, vmBytes: 4 * MiB, vmHang: 0, timeCapSec: 60 }, () => {});
     await w.started;
     await until('two stress workers', async () => (await t.listProcesses()).filter((p) => p.comm === 'stress').length === 3);
     const members = await t.listProcesses();

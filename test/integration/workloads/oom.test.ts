@@ -5,8 +5,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, expect, it } from 'vitest';
 import type { EventOf, LabEvent } from '../../../electron/lab/events';
 import { LocalTransport } from '../../../electron/lab/ssh/local';
-import { createTarget, type Target } from '../../../electron/lab/targets/target';
-import { startWorkload, type RemoteContext, type WorkloadHandle, type WorkloadSpec } from '../../../electron/lab/workloads/spec';
+import { createTarget } from '../../../electron/lab/targets/factory';
+import type { Target } from '../../../electron/lab/targets/target';
+import type { RemoteContext } from '../../../electron/lab/remote';
+import type { WorkloadHandle, WorkloadSpec } from '../../../electron/lab/workloads/spec';
 import { startSampler, type SamplerHandle } from '../../../electron/lab/sampler/sampler';
 import { startKernelFollower, type FollowerHandle } from '../../../electron/lab/kernel/follower';
 import { measureHostClock } from '../../../electron/lab/sampler/clock';
@@ -60,7 +62,7 @@ describeOnHost('workloads in a cgroup v1 target', ['stress', 'perl', 'flock'], (
     await target.create();
     sampler = startSampler(ctx, target, { intervalMs: 20, processIntervalMs: 100 }, emit);
     const start = (id: string, spec: WorkloadSpec) => {
-      const h = startWorkload(ctx, target, id, spec, emit);
+      const h = target.startWorkload(ctx, id, spec, emit);
       handles.push(h);
       return h;
     };

@@ -6,8 +6,7 @@ import { afterAll, beforeAll, afterEach, expect, it } from 'vitest';
 import type { EventOf, LabEvent } from '../../../electron/lab/events';
 import type { Transport } from '../../../electron/lab/ssh/transport';
 import { LocalTransport } from '../../../electron/lab/ssh/local';
-import { createTarget } from '../../../electron/lab/targets/target';
-import { startWorkload } from '../../../electron/lab/workloads/spec';
+import { createTarget } from '../../../electron/lab/targets/factory';
 import { startSampler } from '../../../electron/lab/sampler/sampler';
 import { startKernelFollower } from '../../../electron/lab/kernel/follower';
 import { measureHostClock } from '../../../electron/lab/sampler/clock';
@@ -66,7 +65,7 @@ describeOnHost('remote side over SSH', ['stress', 'flock', 'sshd'], () => {
     await target.create();
     const sampler = startSampler(ctx, target, { intervalMs: 20, processIntervalMs: 100 }, emit);
     cleanup.push(() => sampler.stop());
-    const hog = startWorkload(ctx, target, 'hog', { kind: 'stress', vm: 1, vmBytes: 100 * MiB, timeCapSec: 60 }, emit);
+    const hog = target.startWorkload(ctx, 'hog', { kind: 'stress', vm: 1, vmBytes: 100 * MiB, timeCapSec: 60 }, emit);
     cleanup.push(() => hog.stop());
     expect((await hog.started).verifiedMember).toBe(true);
     const exit = await hog.exited;
@@ -83,7 +82,7 @@ describeOnHost('remote side over SSH', ['stress', 'flock', 'sshd'], () => {
   it('closing the workload\'s channel kills it on the host', async () => {
     const { ctx, target } = await session();
     await target.create();
-    const w = startWorkload(ctx, target, 'hang', { kind: 'stress', vm: 2, vmBytes: 8 * MiB, vmHang: 0, timeCapSec: 120 }, () => {});
+    const w = target.startWorkload(ctx, 'hang', { kind: 'stress', vm: 2, vmBytes: 8 * MiB, vmHang: 0, timeCapSec: 120 }, () => {});
     await w.started;
     await until('master and workers', async () => (await target.listProcesses()).filter((p) => p.comm === 'stress').length === 3);
     const members = await target.listProcesses();
@@ -97,7 +96,7 @@ describeOnHost('remote side over SSH', ['stress', 'flock', 'sshd'], () => {
     const before = new Set(sshd.sessionPids());
     const { ctx, target, transport, markDead } = await session();
     await target.create();
-    const w = startWorkload(ctx, target, 'hang', { kind: 'stress', vm: 1, vmBytes: 8 * MiB, vmHang: 0, timeCapSec: 120 }, () => {});
+    const w = target.startWorkload(ctx, 'hang', { kind: 'stress', vm: 1, vmBytes: 8 * MiB, vmHang: 0, timeCapSec: 120 }, () => {});
     await w.started;
     await until('master and worker', async () => (await target.listProcesses()).filter((p) => p.comm === 'stress').length === 2);
     const members = await target.listProcesses();

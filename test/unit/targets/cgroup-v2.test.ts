@@ -10,7 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HostFacts } from '../../../electron/lab/host/facts';
 import { LocalTransport } from '../../../electron/lab/ssh/local';
-import { createTarget, UnsupportedKnobError } from '../../../electron/lab/targets/target';
+import { createCgroupTarget } from '../../../electron/lab/targets/cgroup';
+import { UnsupportedKnobError } from '../../../electron/lab/targets/target';
 
 const MiB = 1024 * 1024;
 const isRoot = process.getuid?.() === 0;
@@ -34,7 +35,7 @@ describe.skipIf(!isRoot)('cgroup v2 driver on a v2-shaped tree', () => {
     mount = mkdtempSync(join(tmpdir(), 'oomlab-v2-'));
     writeFileSync(join(mount, 'cgroup.subtree_control'), 'cpu io\n');
     transport = new LocalTransport();
-    const t = createTarget(transport, facts(), { runId, limitBytes: 64 * MiB, appVersion: 'test' });
+    const t = createCgroupTarget(transport, facts(), { runId, limitBytes: 64 * MiB, appVersion: 'test' });
     expect(t.kind).toBe('cgroup-v2');
     expect(t.path).toBe(join(mount, 'oomlab', `oomlab-${runId}`));
     expect(t.hierarchyPath).toBe(`/oomlab/oomlab-${runId}`);
@@ -69,7 +70,7 @@ describe.skipIf(!isRoot)('cgroup v2 driver on a v2-shaped tree', () => {
     mount = mkdtempSync(join(tmpdir(), 'oomlab-v2-'));
     writeFileSync(join(mount, 'cgroup.subtree_control'), 'memory\n');
     transport = new LocalTransport();
-    const t = createTarget(transport, { ...facts(), swapTotalBytes: 1024 * MiB }, { runId, limitBytes: 32 * MiB, appVersion: 'test' });
+    const t = createCgroupTarget(transport, { ...facts(), swapTotalBytes: 1024 * MiB }, { runId, limitBytes: 32 * MiB, appVersion: 'test' });
     await t.create();
     // The root already had memory enabled: left untouched.
     expect(readFileSync(join(mount, 'cgroup.subtree_control'), 'utf8')).toBe('memory\n');

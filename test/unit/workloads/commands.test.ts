@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { buildWorkload, validateWorkloadSpec, WorkloadSpecError } from '../../../electron/lab/workloads/commands';
-import { decodeStatus } from '../../../electron/lab/workloads/run';
 import type { WorkloadSpec } from '../../../electron/lab/workloads/spec';
 
 const ctx = { rampImpl: 'perl' as const, scratchDir: '/var/tmp/oomlab-r1', workload: 'w1' };
@@ -50,14 +49,5 @@ describe('buildWorkload', () => {
     const b = buildWorkload({ kind: 'cache-writer', mbPerSec: 40, totalMb: 16, holdSec: 5, timeCapSec: 60 }, ctx);
     expect(b.cleanupFile).toBe('/var/tmp/oomlab-r1/w1.cache');
     expect(b.argv.slice(4)).toEqual(['/var/tmp/oomlab-r1/w1.cache', '16', '4', '0.100', '5']);
-  });
-});
-
-describe('decodeStatus', () => {
-  it('separates exit codes from signals as timeout reports them', () => {
-    expect(decodeStatus(0)).toEqual({ code: 0, signal: null });
-    expect(decodeStatus(1)).toEqual({ code: 1, signal: null });
-    expect(decodeStatus(137)).toEqual({ code: null, signal: 'KILL' });
-    expect(decodeStatus(143)).toEqual({ code: null, signal: 'TERM' });
   });
 });

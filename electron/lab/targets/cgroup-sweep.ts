@@ -1,0 +1,55 @@
+// The cgroup targets' sweep: what crashed runs left under the lab parent.
+
+import type { HostFacts } from '../host/facts';
+import { asRoot, Script, sh } from '../ssh/quote';
+import type { Transport } from '../ssh/transport';
+import { checkMount, LAB_PARENT, RECORD_DIR, SCRATCH_PREFIX, TARGET_PREFIX, targetName } from './names';
+import { DESTROY_FNS } from './shell';
+import { TargetError, type SweepOptions } from './target';
+
+/**
+ * Remove every oomlab-* target under the lab parent (killing members first),
+ * orphaned owner records and scratch dirs, and the lab parent when empty.
+ * Returns what it removed (cgroup paths, then other paths).
+ */
+export async function sweepCgroupLeftovers(transport: Transport, facts: HostFacts, opts: SweepOptions = {}): Promise<string[]> {
+  const mount = checkMount(facts.memoryMount, transport.label);
+  const keep = (opts.keep ?? []).map((n) => {
+    if (!n.startsWith(TARGET_PREFIX)) throw new TargetError(`sweep keep: ${JSON.stringify(n)} is not an oomlab target name`);
+    return targetName(n.slice(TARGET_PREFIX.length));
+  });
+  const parent = `${mount}/${LAB_PARENT}`;
+  const script = sh`${DESTROY_FNS}P=${parent}; KEEP=${` ${keep.join(' ')} `}; FORCE=${opts.force ? '1' : ''}; fail=0
+if [ -d "$P" ]; then
+  for t in "$P"/${new Script(TARGET_PREFIX)}*/; do
+    [ -d "$t" ] || continue
+    t=\${t%/}; n=\${t##*/}
+    case "$KEEP" in *" $n "*) continue ;; esac
+    r=${RECORD_DIR}/$n.json; s=${SCRATCH_PREFIX}\${n#${new Script(TARGET_PREFIX)}}
+    if [ -z "$FORCE" ] && [ -f "$r" ] && command -v flock >/dev/null 2>&1 && ! flock -n -x "$r" true 2>/dev/null; then echo "busy $t"; continue; fi
+    if oomlab_destroy "$t" "$r" "$s"; then echo "removed $t"; else fail=1; fi
+  done
+fi
+for r in ${RECORD_DIR}/${new Script(TARGET_PREFIX)}*.json; do
+  [ -f "$r" ] || continue
+  n=\${r##*/}; n=\${n%.json}
+  [ -d "$P/$n" ] && continue
+  if [ -z "$FORCE" ] && command -v flock >/dev/null 2>&1 && ! flock -n -x "$r" true 2>/dev/null; then continue; fi
+  rm -f "$r" && echo "removed $r"
+done
+for s in ${SCRATCH_PREFIX}*/; do
+  [ -d "$s" ] || continue
+  s=\${s%/}; n=${TARGET_PREFIX}\${s#${SCRATCH_PREFIX}}
+  [ -d "$P/$n" ] && continue
+  rm -rf "$s" && echo "removed $s"
+done
+[ -d "$P" ] && rmdir "$P" 2>/dev/null && echo "removed $P"
+exit $fail`;
+  const r = await transport.exec(asRoot(script, facts.root), { timeoutMs: 120_000 });
+  const removed = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('removed '))
+    .map((l) => l.slice('removed '.length));
+  if (r.code !== 0) throw new TargetError(`${transport.label}: sweep of ${parent} incomplete: ${r.stderr.trim() || `exit ${r.code}`} (removed: ${removed.join(', ') || 'nothing'})`);
+  return removed;
+}
