@@ -1,30 +1,33 @@
 // Following the lab pod on the timeline: two `kubectl --watch` streams (the pod
 // itself, and the Events about it) become `status` events, each emitted only
-// when it changed. A watch the API server ends (they time out) is started again
-// until stop().
+// when it changed, and tell when the pod runs (or why it will not). A watch the
+// API server ends (they time out) is started again until stop().
 
 import type { LabEventBody } from '../events';
 import type { RemoteProcess } from '../ssh/transport';
 import type { Kubectl } from '../kube/kubectl';
 import { JsonObjectSplitter, parseEventList, parsePod, parseWatchRecord, type Pod } from '../kube/objects';
-import { eventStatus, statusesOf, type StatusBody } from '../kube/status';
+import { CONTAINER_NAME } from '../kube/manifest';
+import { eventStatus, runningContainer, statusesOf, whyNotRunning, type StatusBody } from '../kube/status';
+import { TargetError } from './target';
 
 export class PodWatch {
   private watches: RemoteProcess[] = [];
   private readonly seen = new Map<string, string>();
   private readonly seenEvents = new Map<string, number>();
+  private readonly waiters = new Set<() => void>();
   private stopping = false;
-  /** The latest phase seen, for the Events' status. */
-  private phase: string;
+  /** The pod as last seen. */
+  private latest: Pod;
 
   constructor(
     private readonly kubectl: Kubectl,
     private readonly pod: Pod,
     private readonly say: (body: LabEventBody) => void,
-    /** Every new state of this pod (same uid), after its status events. */
+    /** Every new state of this pod (same uid). */
     private readonly onPod: (pod: Pod) => void,
   ) {
-    this.phase = pod.phase;
+    this.latest = pod;
   }
 
   start(): void {
@@ -35,6 +38,34 @@ export class PodWatch {
       (o) => this.onEventObject(o),
       `watch events of ${pod.name}`,
     );
+  }
+
+  /** Resolves when the lab container runs; rejects with the reason it cannot, or after timeoutMs. */
+  untilRunning(timeoutMs: number, host: string): Promise<void> {
+    let lastWhat = '';
+    return new Promise<void>((resolve, reject) => {
+      const check = () => {
+        const pod = this.latest;
+        const why = whyNotRunning(pod, CONTAINER_NAME);
+        if (why) return done(new TargetError(`${host}: ${why}`));
+        const c = pod.containerStatuses.find((x) => x.name === CONTAINER_NAME);
+        const what = `${pod.phase}${c?.state.reason ? ` (${c.state.reason})` : ''}`;
+        if (what !== lastWhat) {
+          lastWhat = what;
+          this.say({ kind: 'action', step: null, text: `pod ${pod.namespace}/${pod.name}: ${what}` });
+        }
+        if (runningContainer(pod, CONTAINER_NAME)) done(null);
+      };
+      const timer = setTimeout(() => done(new TargetError(`${host}: pod ${this.pod.namespace}/${this.pod.name} is not running after ${Math.round(timeoutMs / 1000)} s (last: ${lastWhat || 'no status'})`)), timeoutMs);
+      const done = (err: Error | null) => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        if (err) reject(err);
+        else resolve();
+      };
+      this.waiters.add(check);
+      check();
+    });
   }
 
   stop(): void {
@@ -80,9 +111,10 @@ export class PodWatch {
       return;
     }
     if (pod.uid !== this.pod.uid) return;
-    this.phase = pod.phase;
-    for (const s of statusesOf(pod)) this.status(s);
+    this.latest = pod;
     this.onPod(pod);
+    for (const s of statusesOf(pod)) this.status(s);
+    for (const w of [...this.waiters]) w();
   }
 
   private onEventObject(o: Record<string, unknown>): void {
@@ -93,7 +125,7 @@ export class PodWatch {
       const key = ev.uid ?? ev.name;
       if ((this.seenEvents.get(key) ?? 0) >= ev.count) return;
       this.seenEvents.set(key, ev.count);
-      this.status(eventStatus({ namespace: this.pod.namespace, name: this.pod.name, phase: this.phase }, ev));
+      this.status(eventStatus({ namespace: this.pod.namespace, name: this.pod.name, phase: this.latest.phase }, ev));
     } catch (e) {
       this.say({ kind: 'warning', message: (e as Error).message });
     }

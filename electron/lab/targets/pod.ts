@@ -15,10 +15,10 @@
 //             `hierarchyPath` is the pod cgroup, so every kernel report inside the
 //             pod, restarts included, is this run's.
 //   workloads from the node side, into the container (targets/pod-workload.ts).
-// pod-locate.ts finds the cgroups, pod-watch.ts follows the pod, pod-sweep.ts
-// removes what crashed runs left.
 //   destroy   kubectl delete the pod (and the namespace if this run made it and
 //             it is empty), wait until the container's cgroup is gone.
+// pod-watch.ts follows the pod, pod-locate.ts finds its cgroups, pod-sweep.ts
+// removes what crashed runs left.
 
 import type { HostFacts } from '../host/facts';
 import type { LabEvent, LabEventBody, MemorySample, ProcessRow } from '../events';
@@ -31,7 +31,7 @@ import { DEFAULT_IMAGE, ensureStressImage, IMAGE_REPO } from '../docker/image';
 import { Kubectl, KubectlError, kubectlConfig } from '../kube/kubectl';
 import { CONTAINER_NAME, checkImage, checkNamespace, DEFAULT_NAMESPACE, LABEL, namespaceManifest, podManifest, podNameFor, type PullPolicy } from '../kube/manifest';
 import { parseNamespace, parseNodeList, parsePod, parsePodList, type Node, type Pod } from '../kube/objects';
-import { runningContainer, whyNotRunning } from '../kube/status';
+import { runningContainer } from '../kube/status';
 import { cgroupDirUnder, containerCgroupCandidates, parseContainerId } from '../kube/cgroup-path';
 import { kubeletOomScoreAdj, podQos, type OomScoreAdjPolicy, type QosClass } from '../kube/qos';
 import { quantityBytes } from '../kube/quantity';
@@ -86,7 +86,6 @@ export class PodTarget implements Target {
   private emit: EmitEvent | null = null;
   private watch: PodWatch | null = null;
   private podSampler: SamplerHandle | null = null;
-  private readonly waiters = new Set<() => void>();
   private pullPolicy: PullPolicy = 'IfNotPresent';
   private readonly mount: string;
 
@@ -173,12 +172,9 @@ export class PodTarget implements Target {
       const out = await this.kubectl.run(['create', '--validate=false', '-f', '-', '-o', 'json'], { stdin: JSON.stringify(manifest) });
       this.pod = parsePod(out, `kubectl create pod ${this.name}`);
       this.action(`created pod ${this.namespace}/${this.name} (uid ${this.pod.uid}, QoS ${this.pod.qosClass ?? '?'}) with image ${this.image}, memory limit ${this.limitBytes ?? 'none'} B, restartPolicy ${this.pod.restartPolicy}`);
-      this.watch = new PodWatch(this.kubectl, this.pod, (body) => this.say(body), (pod) => {
-        this.pod = pod;
-        for (const w of [...this.waiters]) w();
-      });
+      this.watch = new PodWatch(this.kubectl, this.pod, (body) => this.say(body), (pod) => (this.pod = pod));
       this.watch.start();
-      await this.waitRunning();
+      await this.watch.untilRunning(this.opts.readyTimeoutMs ?? 120_000, this.transport.label);
       await this.locate();
       this.startPodSampler();
     } catch (e) {
@@ -225,34 +221,6 @@ export class PodTarget implements Target {
     } catch (e) {
       if (!(e instanceof KubectlError) || e.reason !== 'AlreadyExists') throw e;
     }
-  }
-
-  private async waitRunning(): Promise<void> {
-    const timeoutMs = this.opts.readyTimeoutMs ?? 120_000;
-    let lastWhat = '';
-    await new Promise<void>((resolve, reject) => {
-      const check = () => {
-        const pod = this.pod!;
-        const why = whyNotRunning(pod, CONTAINER_NAME);
-        if (why) return done(new TargetError(`${this.transport.label}: ${why}`));
-        const c = pod.containerStatuses.find((x) => x.name === CONTAINER_NAME);
-        const what = `${pod.phase}${c?.state.reason ? ` (${c.state.reason})` : ''}`;
-        if (what !== lastWhat) {
-          lastWhat = what;
-          this.action(`pod ${pod.namespace}/${pod.name}: ${what}`);
-        }
-        if (runningContainer(pod, CONTAINER_NAME)) done(null);
-      };
-      const timer = setTimeout(() => done(new TargetError(`${this.transport.label}: pod ${this.namespace}/${this.name} is not running after ${Math.round(timeoutMs / 1000)} s (last: ${lastWhat || 'no status'})`)), timeoutMs);
-      const done = (err: Error | null) => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        if (err) reject(err);
-        else resolve();
-      };
-      this.waiters.add(check);
-      check();
-    });
   }
 
   // ------------------------------------------------------------ cgroups and oom_score_adj
@@ -368,13 +336,11 @@ export class PodTarget implements Target {
     this.podSampler = null;
     const problems: string[] = [];
     // Always by name: a fresh instance (cleanup after a dropped link) knows only the name.
-    {
-      try {
-        await this.kubectl.run(['delete', 'pod', this.name, '-n', this.namespace, '--ignore-not-found', '--wait=true', '--timeout=60s'], { timeoutMs: 90_000 });
-        this.action(`deleted pod ${this.namespace}/${this.name}`);
-      } catch (e) {
-        problems.push((e as Error).message);
-      }
+    try {
+      await this.kubectl.run(['delete', 'pod', this.name, '-n', this.namespace, '--ignore-not-found', '--wait=true', '--timeout=60s'], { timeoutMs: 90_000 });
+      this.action(`deleted pod ${this.namespace}/${this.name}`);
+    } catch (e) {
+      problems.push((e as Error).message);
     }
     if (this.createdNamespace) {
       try {
