@@ -1,10 +1,11 @@
 // The cgroup targets' sweep: what crashed runs left under the lab parent.
 
 import type { HostFacts } from '../host/facts';
-import { asRoot, Script, sh } from '../ssh/quote';
+import { Script, sh } from '../ssh/quote';
 import type { Transport } from '../ssh/transport';
 import { checkMount, LAB_PARENT, RECORD_DIR, SCRATCH_PREFIX, TARGET_PREFIX, targetName } from './names';
 import { DESTROY_FNS } from './shell';
+import { runSweep } from './exec';
 import { TargetError, type SweepOptions } from './target';
 
 /**
@@ -45,11 +46,5 @@ for s in ${SCRATCH_PREFIX}*/; do
 done
 [ -d "$P" ] && rmdir "$P" 2>/dev/null && echo "removed $P"
 exit $fail`;
-  const r = await transport.exec(asRoot(script, facts.root), { timeoutMs: 120_000 });
-  const removed = r.stdout
-    .split('\n')
-    .filter((l) => l.startsWith('removed '))
-    .map((l) => l.slice('removed '.length));
-  if (r.code !== 0) throw new TargetError(`${transport.label}: sweep of ${parent} incomplete: ${r.stderr.trim() || `exit ${r.code}`} (removed: ${removed.join(', ') || 'nothing'})`);
-  return removed;
+  return runSweep(transport, facts, `sweep of ${parent}`, script);
 }

@@ -35,6 +35,7 @@ import {
   type WorkloadCgroup,
 } from './names';
 import { startCgroupWorkload } from './cgroup-workload';
+import { runAsRoot } from './exec';
 import { listProcessesOnce, readSampleOnce } from './sample-once';
 import { DESTROY_FNS, WRITE_FN } from './shell';
 import { KNOBS_BY_KIND, TargetError, UnsupportedKnobError, type Knob, type KnobValues, type Target, type TargetSpec } from './target';
@@ -98,13 +99,8 @@ export class CgroupTarget implements Target {
     this.swapPinned = (spec.swap ?? 'pinned') === 'pinned';
   }
 
-  private async run(what: string, script: string, timeoutMs = 30_000): Promise<string> {
-    const r = await this.transport.exec(asRoot(script, this.facts.root), { timeoutMs });
-    if (r.code !== 0) {
-      const detail = r.stderr.trim() || r.error || (r.signal ? `killed by ${r.signal}` : `exit ${r.code}`);
-      throw new TargetError(`${this.transport.label}: ${what} ${this.path}: ${detail}`);
-    }
-    return r.stdout;
+  private run(what: string, script: string, timeoutMs = 30_000): Promise<string> {
+    return runAsRoot(this.transport, this.facts, `${what} ${this.path}`, script, timeoutMs);
   }
 
   private releaseLease(): void {

@@ -1,11 +1,12 @@
 // The docker target's sweep: containers labelled oomlab that no live run holds.
 
 import type { HostFacts } from '../host/facts';
-import { asRoot, Script, sh } from '../ssh/quote';
+import { Script, sh } from '../ssh/quote';
 import type { Transport } from '../ssh/transport';
 import { LABEL } from '../docker/commands';
 import { LEASE_HELD_FN } from './lease';
 import { RECORD_DIR, TARGET_PREFIX, targetName } from './names';
+import { runSweep } from './exec';
 import { TargetError, type SweepOptions } from './target';
 
 /**
@@ -44,12 +45,6 @@ for b in /var/tmp/oomlab_image.*; do
   [ -n "$(find "$b" -maxdepth 0 -mmin +60 2>/dev/null)" ] && rm -rf "$b" && echo "removed $b"
 done
 exit $fail`;
-  const r = await transport.exec(asRoot(script, facts.root), { timeoutMs: 120_000 });
-  const removed = r.stdout
-    .split('\n')
-    .filter((l) => l.startsWith('removed '))
-    .map((l) => l.slice('removed '.length));
-  if (r.code !== 0) throw new TargetError(`${transport.label}: sweep of oomlab containers incomplete: ${r.stderr.trim() || `exit ${r.code}`} (removed: ${removed.join(', ') || 'nothing'})`);
-  return removed;
+  return runSweep(transport, facts, 'sweep of oomlab containers', script);
 }
 

@@ -30,6 +30,7 @@ import { parseInspectOne, type ContainerInfo } from '../docker/inspect';
 import { DEFAULT_IMAGE, ensureStressImage, IMAGE_REPO } from '../docker/image';
 import type { DockerTargetOptions } from './docker-options';
 import { startDockerWorkload } from './docker-workload';
+import { runAsRoot } from './exec';
 import { createUnderLease, leaseFile, type Lease } from './lease';
 import { checkMount, checkRunId, leafName, targetName, workloadFromPath, type WorkloadCgroup } from './names';
 import { listProcessesOnce, readSampleOnce } from './sample-once';
@@ -103,13 +104,8 @@ export class DockerTarget implements Target {
     return this.containerId !== null;
   }
 
-  private async run(what: string, script: string, timeoutMs = 60_000, stdin?: string): Promise<string> {
-    const r = await this.transport.exec(asRoot(script, this.facts.root), { timeoutMs, stdin });
-    if (r.code !== 0) {
-      const detail = r.stderr.trim() || r.error || (r.signal ? `killed by ${r.signal}` : `exit ${r.code}`);
-      throw new TargetError(`${this.transport.label}: ${what}: ${detail}`);
-    }
-    return r.stdout;
+  private run(what: string, script: string, timeoutMs = 60_000): Promise<string> {
+    return runAsRoot(this.transport, this.facts, what, script, timeoutMs);
   }
 
   /** Held from before `docker run` until the container is gone: sweeps from other sessions skip it. */

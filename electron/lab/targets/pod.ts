@@ -37,6 +37,7 @@ import { kubeletOomScoreAdj, podQos, type OomScoreAdjPolicy, type QosClass } fro
 import { quantityBytes } from '../kube/quantity';
 import { tracePodOfKill, type PodTrace } from '../kube/trace';
 import type { OomKillReport } from '../kernel/report';
+import { runAsRoot } from './exec';
 import { createUnderLease, leaseFile, type Lease } from './lease';
 import { checkMount, checkRunId } from './names';
 import { adjChecksOf, locateScript, parseLocate, type AdjCheck } from './pod-locate';
@@ -132,10 +133,8 @@ export class PodTarget implements Target {
     this.say({ kind: 'action', step: null, text });
   }
 
-  private async run(what: string, script: string, timeoutMs = 30_000): Promise<string> {
-    const r = await this.transport.exec(asRoot(script, this.facts.root), { timeoutMs });
-    if (r.code !== 0) throw new TargetError(`${this.transport.label}: ${what}: ${r.stderr.trim() || r.error || `exit ${r.code ?? r.signal}`}`);
-    return r.stdout;
+  private run(what: string, script: string, timeoutMs = 30_000): Promise<string> {
+    return runAsRoot(this.transport, this.facts, what, script, timeoutMs);
   }
 
   // ------------------------------------------------------------ create

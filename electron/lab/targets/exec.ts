@@ -1,0 +1,32 @@
+// Running a driver's own scripts as root (asRoot: sudo -n when not root), with
+// a failure as one TargetError that names the host, what was being done, and
+// what the host said.
+
+import type { HostFacts } from '../host/facts';
+import { asRoot } from '../ssh/quote';
+import type { Transport } from '../ssh/transport';
+import { TargetError } from './target';
+
+/** stdout of `script` run as root; a non-zero exit throws `<host>: <what>: <stderr or exit>`. */
+export async function runAsRoot(transport: Transport, facts: HostFacts, what: string, script: string, timeoutMs = 30_000): Promise<string> {
+  const r = await transport.exec(asRoot(script, facts.root), { timeoutMs });
+  if (r.code !== 0) {
+    const detail = r.stderr.trim() || r.error || (r.signal ? `killed by ${r.signal}` : `exit ${r.code}`);
+    throw new TargetError(`${transport.label}: ${what}: ${detail}`);
+  }
+  return r.stdout;
+}
+
+/**
+ * A sweep script: every line `removed <what>` names something it removed. A
+ * non-zero exit throws, listing what was removed before the failure.
+ */
+export async function runSweep(transport: Transport, facts: HostFacts, what: string, script: string): Promise<string[]> {
+  const r = await transport.exec(asRoot(script, facts.root), { timeoutMs: 120_000 });
+  const removed = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('removed '))
+    .map((l) => l.slice('removed '.length));
+  if (r.code !== 0) throw new TargetError(`${transport.label}: ${what} incomplete: ${r.stderr.trim() || `exit ${r.code}`} (removed: ${removed.join(', ') || 'nothing'})`);
+  return removed;
+}
