@@ -4,7 +4,7 @@
 
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { scanKernelLog } from '../lab/kernel/oom-parser';
+import { scanKernelLog } from '../lab/kernel/kernel-log';
 import type { OomIncompleteReport, OomKillReport } from '../lab/kernel/report';
 import { CliExit, exitCodes } from './exit';
 import type { SetExit } from './commands';

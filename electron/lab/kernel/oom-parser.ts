@@ -1,6 +1,8 @@
 // The OOM report parser: pure, line at a time. The live kernel-log follower
 // feeds it lines as they arrive (dmesg -w, /dev/kmsg records, journalctl -k -f);
-// `oomlab kmsg` feeds it a whole pasted log through parseKernelLog.
+// `oomlab kmsg` feeds it a whole pasted log through kernel-log.ts scanKernelLog.
+// oom-lines.ts classifies each line; oom-assemble.ts turns a report's parts into
+// the OomKillReport.
 //
 // Streaming contract (what the follower relies on):
 // - A kill is emitted by the very line that completes it: the "Killed process"
@@ -24,45 +26,15 @@
 // was rate-limited away or cut off. Lines that are no part of a report
 // (interleaved messages from other subsystems, call traces) are skipped.
 
-import type { OomIncompleteReport, OomKillReport, OomTask, OomTime } from './report';
+import type { OomIncompleteReport, OomKillReport, OomTime } from './report';
 import { splitGluedLine, stripPrefix, type LinePrefix } from './prefix';
 import { classifyLine, statsLine, tableRow, type OomLine } from './oom-lines';
-import { cgroupOwner } from './cgroup-owner';
+import { assembleReport, toTask, type Ctx, type El, type Kill } from './oom-assemble';
 
 export type OomParserEvent =
   | { type: 'kill'; seq: number; report: OomKillReport }
   | { type: 'update'; seq: number; change: 'reaped' | 'group-kill'; report: OomKillReport }
   | { type: 'incomplete'; report: OomIncompleteReport };
-
-type El<K extends OomLine['kind']> = Extract<OomLine, { kind: K }>;
-
-interface Kill {
-  seq: number;
-  report: OomKillReport;
-}
-
-interface Ctx {
-  firstLine: number;
-  rank: number;
-  header: El<'header'> | null;
-  invoker: El<'invoker-cpu'> | null;
-  cpuset: string | null;
-  memInfo: boolean;
-  taskIn: El<'task-in'> | null;
-  counters: El<'counter'>[];
-  stats: Map<string, Record<string, number>>;
-  statsOpen: string | null;
-  columns: string[] | null;
-  tasks: OomTask[];
-  summary: El<'summary'> | null;
-  summaryAt: { line: number; time: OomTime } | null;
-  selection: El<'selection'> | null;
-  selectionAt: { line: number; time: OomTime } | null;
-  group: string | null;
-  kills: Kill[];
-  lines: string[];
-  time: OomTime;
-}
 
 // Where each part sits in a report; see the grouping note above.
 const RANK: Record<OomLine['kind'], number> = {
@@ -289,7 +261,7 @@ export class OomReportParser {
       return;
     }
     const substance = c.header || c.taskIn || c.counters.length > 0 || c.stats.size > 0 || c.tasks.length > 0;
-    if (substance) out.push({ type: 'incomplete', report: structuredClone(this.build(c, null, null, null, { line: c.firstLine, time: c.time }, {})) as OomIncompleteReport });
+    if (substance) out.push({ type: 'incomplete', report: structuredClone(assembleReport(c, null, null, null, { line: c.firstLine, time: c.time }, {})) as OomIncompleteReport });
   }
 
   /** The victim named before the kill line: the selection line (older kernels) or the oom-kill summary. */
@@ -304,7 +276,7 @@ export class OomReportParser {
     out: OomParserEvent[],
     v: { pid: number; comm: string | null; killed: El<'killed'> | null; at: { line: number; time: OomTime }; member: boolean; truncated: boolean; sharedWith?: number | null },
   ): Kill {
-    const report = this.build(c, v.pid, v.comm, v.killed, v.at, { member: v.member, truncated: v.truncated, sharedWith: v.sharedWith ?? null }) as OomKillReport;
+    const report = assembleReport(c, v.pid, v.comm, v.killed, v.at, { member: v.member, truncated: v.truncated, sharedWith: v.sharedWith ?? null }) as OomKillReport;
     const kill: Kill = { seq: ++this.seq, report };
     c.kills.push(kill);
     this.recent.push(kill);
@@ -343,229 +315,8 @@ export class OomReportParser {
     const last = out[out.length - 1];
     if (last && last.type === 'kill') last.report.reaped = { ...info };
   }
-
-  private build(
-    c: Ctx,
-    pid: number | null,
-    commIn: string | null,
-    killed: El<'killed'> | null,
-    at: { line: number; time: OomTime },
-    opts: { member?: boolean; truncated?: boolean; sharedWith?: number | null },
-  ): OomKillReport | OomIncompleteReport {
-    const row = pid !== null ? c.tasks.find((t) => t.pid === pid) : undefined;
-    const sel = c.selection;
-    const sum = c.summary;
-    const comm = pid === null ? null : (commIn ?? (sum?.pid === pid ? sum.task : null) ?? (sel?.pid === pid ? sel.comm : null) ?? row?.name ?? '');
-
-    const { memcg, global, scope, source } = memcgOf(c, killed);
-    const taskMemcg = sum?.taskMemcg ?? c.taskIn?.taskMemcg ?? null;
-    const owner = cgroupOwner(taskMemcg ?? (global || memcg === 'unknown' ? null : memcg));
-    const statsEntries = [...c.stats.entries()];
-    const memory = c.counters.find((k) => k.name === 'memory');
-
-    let selectedPid: number | null = null;
-    let selectedScore: number | null = null;
-    if (opts.sharedWith != null) selectedPid = opts.sharedWith;
-    else if (!opts.member && pid !== null) {
-      selectedScore = sel?.score ?? null;
-      const chosen = sel?.pid ?? sum?.pid ?? null;
-      if (chosen !== null && chosen !== pid) selectedPid = chosen;
-    }
-
-    const hasScoreAdjColumn = c.columns?.includes('oom_score_adj') ?? false;
-    return {
-      pid,
-      comm,
-      selectedPid,
-      selectedScore,
-      global,
-      constraint: sum?.constraint ?? null,
-      memcg,
-      scope,
-      memcgSource: source,
-      taskMemcg,
-      totalVmKb: killed?.totalVmKb ?? null,
-      anonRssKb: killed?.anonRssKb ?? null,
-      fileRssKb: killed?.fileRssKb ?? null,
-      shmemRssKb: killed?.shmemRssKb ?? null,
-      uid: killed?.uid ?? (sum && sum.pid === pid ? sum.uid : null) ?? row?.uid ?? null,
-      pgtablesKb: killed?.pgtablesKb ?? null,
-      oomScoreAdj: killed?.oomScoreAdj ?? (row && hasScoreAdjColumn ? row.oomScoreAdj : null),
-      invoker:
-        c.header || c.invoker
-          ? {
-              comm: c.header?.comm ?? c.invoker?.comm ?? '',
-              pid: c.invoker?.pid ?? null,
-              gfpMask: c.header?.gfpMask ?? null,
-              order: c.header?.order ?? null,
-              oomScoreAdj: c.header?.oomScoreAdj ?? null,
-            }
-          : null,
-      memcgUsage: memory ? { usageKb: memory.usageKb, limitKb: memory.limitKb, failcnt: memory.failcnt } : null,
-      memcgStats: statsEntries[0] ? { ...statsEntries[0][1] } : null,
-      tasks: c.tasks.map((t) => ({ ...t })),
-      reaped: null,
-      groupKill: Boolean(opts.member) || c.group !== null,
-      containerId: owner.containerId,
-      podUid: owner.podUid,
-      qosClass: owner.qosClass,
-      time: { ...at.time },
-      lines: [...c.lines],
-      sourceLine: pid === null ? c.firstLine : at.line,
-      truncated: Boolean(opts.truncated),
-      headerMissing: c.header === null,
-      memcgStatsByCgroup: Object.fromEntries(statsEntries.map(([k, v]) => [k, { ...v }])),
-      memcgCounters: c.counters.map((k) => ({ name: k.name, usageKb: k.usageKb, limitKb: k.limitKb, failcnt: k.failcnt })),
-      runtime: owner.runtime,
-      cpuset: sum?.cpuset ?? c.cpuset,
-    } as OomKillReport | OomIncompleteReport;
-  }
-}
-
-/** Which limit was hit, from the strongest evidence the report kept. */
-type MemcgSource = 'summary' | 'task-in' | 'stats' | null;
-
-function memcgOf(c: Ctx, killed: El<'killed'> | null): { memcg: string; global: boolean; scope: 'memcg' | 'global' | 'unknown'; source: MemcgSource } {
-  const sum = c.summary;
-  // The first stats block printed is the OOM memcg's; used only when nothing names the limit.
-  const firstStats = [...c.stats.keys()][0] ?? null;
-  const fromStats = (): { memcg: string; source: MemcgSource } => (firstStats ? { memcg: firstStats, source: 'stats' } : { memcg: 'unknown', source: null });
-  if (sum) {
-    if (sum.oomMemcg) return { memcg: sum.oomMemcg, global: false, scope: 'memcg', source: 'summary' };
-    if (sum.globalOom || (sum.constraint && sum.constraint !== 'CONSTRAINT_MEMCG')) return { memcg: 'global', global: true, scope: 'global', source: null };
-  }
-  if (c.taskIn) {
-    // Alibaba Cloud Linux prints "limit of host" for a whole-instance OOM.
-    if (c.taskIn.limitMemcg === 'host') return { memcg: 'global', global: true, scope: 'global', source: null };
-    return { memcg: c.taskIn.limitMemcg, global: false, scope: 'memcg', source: 'task-in' };
-  }
-  const reason = killed?.reason ?? c.selection?.reason ?? null;
-  if (reason && /^memory cgroup/i.test(reason)) return { ...fromStats(), global: false, scope: 'memcg' };
-  if (reason && /^out of memory/i.test(reason)) return { memcg: 'global', global: true, scope: 'global', source: null };
-  if (sum?.constraint === 'CONSTRAINT_MEMCG' || c.counters.length > 0 || firstStats) return { ...fromStats(), global: false, scope: 'memcg' };
-  if (c.memInfo) return { memcg: 'global', global: true, scope: 'global', source: null };
-  return { memcg: 'unknown', global: false, scope: 'unknown', source: null };
-}
-
-const OOM_ADJ_MAX = 17; // legacy oom_adj range is -17..15; the kernel scales it by 1000/17
-
-function toTask(pid: number, v: Record<string, number>, name: string): OomTask {
-  const has = (k: string) => Object.prototype.hasOwnProperty.call(v, k);
-  const get = (k: string) => (has(k) ? (v[k] ?? null) : null);
-  const oomAdj = get('oom_adj');
-  const scoreAdj = get('oom_score_adj') ?? (oomAdj !== null ? Math.trunc((oomAdj * 1000) / OOM_ADJ_MAX) : 0);
-  const task: OomTask = {
-    pid,
-    uid: get('uid'),
-    tgid: get('tgid'),
-    totalVmPages: get('total_vm'),
-    rssPages: get('rss'),
-    rssAnonPages: get('rss_anon'),
-    rssFilePages: get('rss_file'),
-    rssShmemPages: get('rss_shmem'),
-    pgtablesBytes: get('pgtables_bytes'),
-    swapentsPages: get('swapents'),
-    oomScoreAdj: scoreAdj,
-    name,
-  };
-  if (has('nr_ptes')) task.nrPtes = get('nr_ptes');
-  if (has('nr_pmds')) task.nrPmds = get('nr_pmds');
-  if (oomAdj !== null) task.oomAdj = oomAdj;
-  return task;
 }
 
 function kills(events: OomParserEvent[]): OomKillReport[] {
   return events.flatMap((e) => (e.type === 'kill' ? [e.report] : []));
-}
-
-/** One logical kernel-log line after splitting glued lines, joining wrapped ones and stripping prefixes. */
-export interface LogLine {
-  /** 1-based line of the input it came from. */
-  lineNo: number;
-  raw: string;
-  text: string;
-  prefix: LinePrefix;
-  hadPrefix: boolean;
-}
-
-// A copy wrapped at a fixed width continues on a line without a prefix.
-const WRAP_MIN_WIDTH = 60;
-
-/**
- * Splits a pasted log into logical lines: CRLF or LF, several lines glued into
- * one, blank lines anywhere, and (when most lines carry a prefix) lines that a
- * terminal or web page wrapped joined back together.
- */
-export function normalizeKernelLog(text: string): LogLine[] {
-  const segs: Array<LogLine & { blankBefore: boolean }> = [];
-  let blank = false;
-  text.split(/\r?\n/).forEach((physical, i) => {
-    if (physical.trim() === '') {
-      blank = true;
-      return;
-    }
-    for (const seg of splitGluedLine(physical)) {
-      const s = stripPrefix(seg);
-      segs.push({ lineNo: i + 1, raw: seg, text: s.text, prefix: s.prefix, hadPrefix: s.hadPrefix, blankBefore: blank });
-      blank = false;
-    }
-  });
-  const prefixed = segs.filter((s) => s.hadPrefix).length;
-  const joinWraps = segs.length > 0 && prefixed * 2 >= segs.length;
-  const out: LogLine[] = [];
-  for (const s of segs) {
-    const prev = out[out.length - 1];
-    const wrapped =
-      joinWraps &&
-      prev !== undefined &&
-      !s.hadPrefix &&
-      !s.blankBefore &&
-      prev.raw.length >= WRAP_MIN_WIDTH &&
-      !/^\s{2,}/.test(s.raw) && // dmesg indents the continuation lines of a multi-line record
-      classifyLine(s.text) === null &&
-      statsLine(s.text) === null &&
-      !/^\s*\[\s*\d+\]/.test(s.text);
-    if (wrapped && prev) {
-      prev.raw += s.raw;
-      prev.text = stripPrefix(prev.raw).text;
-    } else {
-      out.push({ lineNo: s.lineNo, raw: s.raw, text: s.text, prefix: s.prefix, hadPrefix: s.hadPrefix });
-    }
-  }
-  return out;
-}
-
-export interface KernelLogScan {
-  /** Kills in log order, with their oom_reaper and memory.oom.group news merged in. */
-  kills: OomKillReport[];
-  /** Reports that never named a victim. */
-  incomplete: OomIncompleteReport[];
-  /** Both, in log order. */
-  reports: Array<OomKillReport | OomIncompleteReport>;
-}
-
-/** Parses a whole log (file, paste, journal export). */
-export function scanKernelLog(text: string): KernelLogScan {
-  const parser = new OomReportParser();
-  const bySeq = new Map<number, OomKillReport>();
-  const incomplete: OomIncompleteReport[] = [];
-  const take = (events: OomParserEvent[]) => {
-    for (const e of events) {
-      if (e.type === 'incomplete') incomplete.push(e.report);
-      else bySeq.set(e.seq, e.report);
-    }
-  };
-  for (const line of normalizeKernelLog(text)) {
-    // Feed the line with its prefix so the parser sees the same thing as from a live follower.
-    take(parser.feed(line.raw, line.lineNo));
-  }
-  take(parser.finish());
-  const kills = [...bySeq.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
-  const reports = [...kills, ...incomplete].sort((a, b) => (a.sourceLine ?? 0) - (b.sourceLine ?? 0));
-  return { kills, incomplete, reports };
-}
-
-/** The kills in a whole log, in order. */
-export function parseKernelLog(text: string): OomKillReport[] {
-  return scanKernelLog(text).kills;
 }

@@ -3,7 +3,7 @@
 // --json` report, in log order.
 import { describe, expect, it, vi } from 'vitest';
 import { Command } from 'commander';
-import { scanKernelLog } from '../../../electron/lab/kernel/oom-parser';
+import { scanKernelLog } from '../../../electron/lab/kernel/kernel-log';
 import type { OomIncompleteReport, OomKillReport } from '../../../electron/lab/kernel/report';
 import { registerKmsg } from '../../../electron/cli/kmsg';
 import { FIXTURES, FIXTURE_DIR, readFixture, type ExpectedIncomplete, type ExpectedKill } from './fixtures';

@@ -1,7 +1,7 @@
 // The report's parts, one real line each (from the fixtures), across kernels.
 import { describe, expect, it } from 'vitest';
 import { classifyLine, tableRow } from '../../../electron/lab/kernel/oom-lines';
-import { normalizeKernelLog } from '../../../electron/lab/kernel/oom-parser';
+import { normalizeKernelLog } from '../../../electron/lab/kernel/kernel-log';
 import { readFixture } from './fixtures';
 
 function text(file: string, needle: string): string {

@@ -1,7 +1,7 @@
 // Line prefixes as real readers print them (lines taken from the fixtures).
 import { describe, expect, it } from 'vitest';
 import { splitGluedLine, stripPrefix } from '../../../electron/lab/kernel/prefix';
-import { normalizeKernelLog } from '../../../electron/lab/kernel/oom-parser';
+import { normalizeKernelLog } from '../../../electron/lab/kernel/kernel-log';
 import { readFixture } from './fixtures';
 
 const KILL = 'Memory cgroup out of memory: Killed process 20885 (stress) total-vm:68924kB, anon-rss:32384kB, file-rss:268kB, shmem-rss:0kB, UID:0 pgtables:104kB oom_score_adj:0';

@@ -4,7 +4,8 @@
 // (and the victimless reports) must not change.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { normalizeKernelLog, OomReportParser, scanKernelLog, type OomParserEvent } from '../../../electron/lab/kernel/oom-parser';
+import { normalizeKernelLog, scanKernelLog } from '../../../electron/lab/kernel/kernel-log';
+import { OomReportParser, type OomParserEvent } from '../../../electron/lab/kernel/oom-parser';
 import type { OomIncompleteReport, OomKillReport } from '../../../electron/lab/kernel/report';
 import { FIXTURES, readFixture } from './fixtures';
 
