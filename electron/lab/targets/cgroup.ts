@@ -18,7 +18,7 @@ import { createUnderLease, type Lease } from './lease';
 import type { HostFacts } from '../host/facts';
 import type { MemorySample, ProcessRow, TargetKind } from '../events';
 import type { EmitEvent, RemoteContext } from '../remote';
-import { asRoot, Script, sh } from '../ssh/quote';
+import { Script, sh } from '../ssh/quote';
 import type { Transport } from '../ssh/transport';
 import type { CgroupKind } from '../sampler/source';
 import type { WorkloadHandle, WorkloadSpec } from '../workloads/spec';

@@ -6,7 +6,6 @@ import { afterEach, expect, it } from 'vitest';
 import type { EventOf, LabEvent } from '../../../electron/lab/events';
 import { LocalTransport } from '../../../electron/lab/ssh/local';
 import { createTarget } from '../../../electron/lab/targets/factory';
-import type { Target } from '../../../electron/lab/targets/target';
 import type { RemoteContext } from '../../../electron/lab/remote';
 import type { WorkloadHandle, WorkloadSpec } from '../../../electron/lab/workloads/spec';
 import { startSampler, type SamplerHandle } from '../../../electron/lab/sampler/sampler';
