@@ -4,6 +4,12 @@
 // build step is needed after `npm ci`.
 import { existsSync } from 'node:fs';
 
+// A reader that goes away (`oomlab replay f | head`) ends us quietly, as it ends git or ls.
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 const sources = new URL('../electron/cli.ts', import.meta.url);
 let main;
 if (existsSync(sources)) {
