@@ -5,10 +5,12 @@
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './cli/commands';
 import { exitCodes, CliExit } from './cli/exit';
+import { packageVersion } from './lab/package-root';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('oomlab')
     .description('Reproduce, watch and replay out-of-memory kills in memory cgroups, containers and pods over SSH.')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
   let code = 0;

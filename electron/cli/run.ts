@@ -17,10 +17,10 @@ import type { Transport } from '../lab/ssh/transport';
 import { CliExit, exitCodes } from './exit';
 import type { SetExit } from './commands';
 import { Printer } from './printer';
+import { packageVersion } from '../lab/package-root';
 
 export function appVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  return packageVersion();
 }
 
 export function parseLang(v: string): Locale {

@@ -3,10 +3,10 @@
 
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../package-root';
 import { loadScenario, ScenarioError, type LoadedScenario, type ParamOverrides } from './load';
 
-export const SCENARIO_DIR = fileURLToPath(new URL('../../../scenarios/', import.meta.url));
+export const SCENARIO_DIR = join(packageRoot(), 'scenarios/');
 
 /** Every bundled scenario, loaded with its defaults (a broken one throws: that is a bug of ours). */
 export async function bundledScenarios(): Promise<LoadedScenario[]> {

@@ -5,10 +5,12 @@
 
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { packageRoot } from '../package-root';
 import { Scenario } from './schema';
 
-export const SCHEMA_FILE = fileURLToPath(new URL('../../../scenarios/schema.json', import.meta.url));
+export const SCHEMA_FILE = join(packageRoot(), 'scenarios', 'schema.json');
 
 export function scenarioJsonSchema(): string {
   // io: 'input' describes what authors write (sizes as "123Mi"), not the parsed values.

@@ -5,6 +5,18 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { os } from './signals';
 import { TimeoutError, type ExecOptions, type ExecResult, type ExitInfo, type RemoteProcess, type StreamOptions, type Transport } from './transport';
 import { LineSplitter } from './lines';
+import { remoteKillScript } from './remote-kill';
+
+/**
+ * Each command runs in a session of its own (detached = setsid), as sshd runs
+ * each channel, so a kill takes the command with everything it started and,
+ * through `sudo -n`, the root-owned part of it (ssh/remote-kill.ts).
+ */
+function killSession(child: ChildProcess): void {
+  // The shell may be gone while what it started lives on: the session outlives its leader.
+  if (child.pid === undefined) return;
+  spawn('/bin/sh', ['-c', remoteKillScript(child.pid, 'KILL')], { stdio: 'ignore' }).on('error', () => child.kill('SIGKILL'));
+}
 
 export class LocalTransport implements Transport {
   readonly label = 'local';
@@ -14,7 +26,7 @@ export class LocalTransport implements Transport {
   exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new Error('local transport is closed'));
-      const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
       this.children.add(child);
       const out: Buffer[] = [];
       const err: Buffer[] = [];
@@ -26,10 +38,10 @@ export class LocalTransport implements Transport {
       if (opts.timeoutMs) {
         timer = setTimeout(() => {
           timedOut = true;
-          child.kill('SIGKILL');
+          killSession(child);
         }, opts.timeoutMs);
       }
-      const onAbort = () => child.kill('SIGKILL');
+      const onAbort = () => killSession(child);
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       child.on('error', (e) => {
         clearTimeout(timer);

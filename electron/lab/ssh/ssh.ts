@@ -1,17 +1,14 @@
-// The Transport over SSH: every exec/stream is one session channel. OpenSSH
-// caps sessions per connection (MaxSessions, 10 by default) and refuses the
-// next one with "open failed"; we learn the cap from that refusal, open
-// another connection to the same host (up to maxConnections), and queue only
-// when those are used up too. Nothing fails because of the cap.
-//
-// One channel per connection is kept back from long-lived streams so a short
-// exec always finds room.
+// The Transport over SSH: every exec/stream is one session channel from the
+// host's SessionPool (ssh/pool.ts: MaxSessions, more connections, queueing).
+// Each command reports its pid first (ssh/pid-line.ts) so a timeout, an abort
+// or a forced close can signal it with a second command (ssh/remote-kill.ts).
 
 import type { Client, ClientChannel } from 'ssh2';
-import { ConnectionError } from './errors';
 import { LineSplitter } from './lines';
+import { PID_LINE, PidReader, wrapWithPid } from './pid-line';
+import { SessionPool } from './pool';
+import { remoteKillScript, type KillSignal } from './remote-kill';
 import { os } from './signals';
-import { quote } from './quote';
 import { TimeoutError, type ExecOptions, type ExecResult, type ExitInfo, type RemoteProcess, type StreamOptions, type Transport } from './transport';
 
 export interface SshTransportInit {
@@ -29,58 +26,18 @@ export interface SshTransportInit {
   closeGraceMs?: number;
 }
 
-type Kind = 'exec' | 'stream';
-
-interface Conn {
-  client: Client;
-  /** Slots taken: channels open plus opens in flight. */
-  held: number;
-  /** Channels confirmed open right now. */
-  open: number;
-  /** Sessions this connection allows (learned from a refusal). */
-  limit: number;
-}
-
-interface Waiter {
-  kind: Kind;
-  resolve: (c: Conn) => void;
-  reject: (e: Error) => void;
-}
-
-/**
- * Refusal reasons that can mean "no more sessions": OpenSSH answers a session
- * open beyond MaxSessions with SSH2_OPEN_CONNECT_FAILED (2) "open failed";
- * other servers use ADMINISTRATIVELY_PROHIBITED (1) or RESOURCE_SHORTAGE (4).
- */
-const SESSION_LIMIT_REASONS = new Set([1, 2, 4]);
-
 export class SshTransport implements Transport {
   readonly label: string;
-  private readonly conns: Conn[] = [];
-  private readonly waiters: Waiter[] = [];
-  private readonly listeners = new Set<(err: Error) => void>();
-  private readonly init: SshTransportInit;
-  private dialing = false;
-  private maxConnections: number;
-  private closing = false;
-  private lost: ConnectionError | null = null;
+  private readonly pool: SessionPool;
 
-  constructor(init: SshTransportInit) {
-    this.init = init;
+  constructor(private readonly init: SshTransportInit) {
     this.label = init.label;
-    this.maxConnections = Math.max(1, init.maxConnections);
-    for (const j of init.jumps) this.watch(j);
-    this.addConn(init.first);
+    this.pool = new SessionPool(init);
   }
 
   /** Connections and channels in use, for diagnostics and tests. */
   stats(): { connections: number; open: number; limits: number[]; queued: number } {
-    return {
-      connections: this.conns.length,
-      open: this.conns.reduce((n, c) => n + c.open, 0),
-      limits: this.conns.map((c) => c.limit),
-      queued: this.waiters.length,
-    };
+    return this.pool.stats();
   }
 
   /**
@@ -94,13 +51,13 @@ export class SshTransport implements Transport {
 
   /** The error the connection was lost with, or null while it is up. */
   get disconnected(): Error | null {
-    return this.lost;
+    return this.pool.lost;
   }
 
   exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
       if (opts.signal?.aborted) return reject(new Error(`aborted before start: ${command.slice(0, 80)}`));
-      this.openChannel(wrapWithPid(command), 'exec').then(({ ch, conn }) => {
+      this.pool.openChannel(wrapWithPid(command), 'exec').then(({ ch, conn }) => {
         const out: Buffer[] = [];
         const pid = new PidReader();
         let exit: ExitInfo = { code: null, signal: null };
@@ -141,9 +98,9 @@ export class SshTransport implements Transport {
         ch.on('close', () => {
           clearTimeout(timer);
           opts.signal?.removeEventListener('abort', onAbort);
-          this.channelClosed(conn);
+          this.pool.channelClosed(conn);
           if (settled || timedOut) return;
-          if (!gotExit && this.lost) return reject(this.lost);
+          if (!gotExit && this.pool.lost) return reject(this.pool.lost);
           resolve({ ...exit, stdout: Buffer.concat(out).toString('utf8'), stderr: pid.rest() });
         });
         ch.end(opts.stdin ?? '');
@@ -158,6 +115,7 @@ export class SshTransport implements Transport {
     const pending: string[] = [];
     let forceTimer: NodeJS.Timeout | undefined;
     let pid: number | null = null;
+    let killProblem: string | null = null;
     let resolveExit!: (e: ExitInfo) => void;
     const exit = new Promise<ExitInfo>((r) => {
       resolveExit = r;
@@ -171,12 +129,14 @@ export class SshTransport implements Transport {
       // EOF first: the remote wrapper sees it and cleans up. A command that
       // ignores stdin gets SIGTERM (its whole process group) after a grace.
       c.end();
-      forceTimer = setTimeout(() => void this.killRemote(pid, 'TERM', c), this.init.closeGraceMs ?? 2000);
+      forceTimer = setTimeout(() => {
+        void this.killRemote(pid, 'TERM', c).then((p) => (killProblem = p));
+      }, this.init.closeGraceMs ?? 2000);
     };
     opts.signal?.addEventListener('abort', close, { once: true });
     if (opts.signal?.aborted) close();
 
-    this.openChannel(wrapWithPid(command), 'stream').then(
+    this.pool.openChannel(wrapWithPid(command), 'stream').then(
       ({ ch: c, conn }) => {
         const outLines = new LineSplitter((l) => opts.onLine(l, 'stdout'));
         const errLines = new LineSplitter((l) => {
@@ -201,8 +161,9 @@ export class SshTransport implements Transport {
           clearTimeout(forceTimer);
           outLines.flush();
           errLines.flush();
-          this.channelClosed(conn);
-          if (!gotExit && this.lost) info = { ...info, error: this.lost.message };
+          this.pool.channelClosed(conn);
+          if (!gotExit && this.pool.lost) info = { ...info, error: this.pool.lost.message };
+          else if (killProblem) info = { ...info, error: killProblem };
           resolveExit(info);
         });
         ch = c;
@@ -241,227 +202,33 @@ export class SshTransport implements Transport {
   }
 
   /**
-   * Signal a remote command's process group. sshd starts every session in its
-   * own session (setsid), so the group is the command and its children. SSH
-   * "signal" requests cannot be used: sshd refuses them for root logins
-   * (no privilege separation after auth), and root is our usual user.
+   * Signal a remote command and everything in its session (remote-kill.ts),
+   * then close its channel. Resolves with why it could not, or null.
    */
-  private async killRemote(pid: number | null, sig: 'KILL' | 'TERM', ch: ClientChannel): Promise<void> {
-    if (pid !== null && !this.lost && !this.closing) {
+  private async killRemote(pid: number | null, sig: KillSignal, ch: ClientChannel): Promise<string | null> {
+    let problem: string | null = null;
+    if (pid !== null && !this.pool.lost && !this.pool.closing) {
       try {
-        await this.exec(`kill -${sig} -- -${pid} 2>/dev/null || kill -${sig} ${pid} 2>/dev/null; true`, { timeoutMs: 10_000 });
+        const r = await this.exec(remoteKillScript(pid, sig), { timeoutMs: 10_000 });
+        if (r.code !== 0) problem = r.stderr.trim() || `the kill command exited with ${r.code}`;
       } catch {
         /* the connection is going away; nothing more to do */
       }
     }
     ch.close();
+    return problem;
   }
 
   onDisconnect(listener: (err: Error) => void): () => void {
-    if (this.lost) {
-      const err = this.lost;
-      queueMicrotask(() => listener(err));
+    const lost = this.pool.lost;
+    if (lost) {
+      queueMicrotask(() => listener(lost));
       return () => {};
     }
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.pool.onLost(listener);
   }
 
-  async close(): Promise<void> {
-    if (this.closing) return;
-    this.closing = true;
-    this.rejectWaiters(new ConnectionError(this.label, `connection to ${this.label} was closed`));
-    const clients = [...this.conns.map((c) => c.client), ...[...this.init.jumps].reverse()];
-    await Promise.all(clients.map((c) => endClient(c)));
+  close(): Promise<void> {
+    return this.pool.close();
   }
-
-  // -------------------------------------------------------------------------
-
-  private addConn(client: Client): Conn {
-    const conn: Conn = { client, held: 0, open: 0, limit: Math.max(1, this.init.maxSessions) };
-    this.conns.push(conn);
-    this.watch(client);
-    return conn;
-  }
-
-  private watch(client: Client): void {
-    let lastErr: (Error & { level?: string }) | undefined;
-    client.on('error', (e: Error) => {
-      lastErr = e;
-    });
-    client.on('close', () => this.onLost(lastErr));
-  }
-
-  private onLost(err: (Error & { level?: string }) | undefined): void {
-    if (this.closing || this.lost) return;
-    const why = err?.level === 'client-timeout' ? 'no answer to keepalive probes' : err ? err.message : 'the server closed the connection';
-    this.lost = new ConnectionError(this.label, `connection to ${this.label} lost: ${why}`);
-    this.rejectWaiters(this.lost);
-    // The other connections to this host are no longer trusted to be complete.
-    for (const c of this.conns) c.client.end();
-    for (const j of this.init.jumps) j.end();
-    for (const l of [...this.listeners]) l(this.lost);
-    this.listeners.clear();
-  }
-
-  private rejectWaiters(err: Error): void {
-    for (const w of this.waiters.splice(0)) w.reject(err);
-  }
-
-  private cap(c: Conn, kind: Kind): number {
-    return kind === 'stream' && c.limit > 1 ? c.limit - 1 : c.limit;
-  }
-
-  private pick(kind: Kind): Conn | undefined {
-    return this.conns.find((c) => c.held < this.cap(c, kind));
-  }
-
-  private acquire(kind: Kind): Promise<Conn> {
-    if (this.lost) return Promise.reject(this.lost);
-    if (this.closing) return Promise.reject(new ConnectionError(this.label, `connection to ${this.label} was closed`));
-    const c = this.pick(kind);
-    if (c && this.waiters.length === 0) {
-      c.held++;
-      return Promise.resolve(c);
-    }
-    return new Promise((resolve, reject) => {
-      this.waiters.push({ kind, resolve, reject });
-      this.drain();
-      this.grow();
-    });
-  }
-
-  private drain(): void {
-    for (let i = 0; i < this.waiters.length; ) {
-      const w = this.waiters[i]!;
-      const c = this.pick(w.kind);
-      if (!c) {
-        i++;
-        continue;
-      }
-      c.held++;
-      this.waiters.splice(i, 1);
-      w.resolve(c);
-    }
-  }
-
-  /** Sessions ran out: open one more connection (one at a time). */
-  private grow(): void {
-    if (this.dialing || this.waiters.length === 0 || this.conns.length >= this.maxConnections || this.lost || this.closing) return;
-    this.dialing = true;
-    this.init.dial().then(
-      (client) => {
-        this.dialing = false;
-        if (this.lost || this.closing) {
-          client.end();
-          return;
-        }
-        this.addConn(client);
-        this.drain();
-        this.grow();
-      },
-      (e: Error) => {
-        this.dialing = false;
-        // Stay with what we have; queued requests get slots as channels close.
-        this.maxConnections = this.conns.length;
-        if (this.conns.every((c) => c.held === 0)) this.rejectWaiters(new ConnectionError(this.label, `no free session on ${this.label} and another connection failed: ${e.message}`));
-      },
-    );
-  }
-
-  private release(c: Conn): void {
-    c.held--;
-    this.drain();
-  }
-
-  private channelClosed(c: Conn): void {
-    c.open--;
-    this.release(c);
-  }
-
-  private async openChannel(command: string, kind: Kind): Promise<{ ch: ClientChannel; conn: Conn }> {
-    for (let attempt = 0; ; attempt++) {
-      const conn = await this.acquire(kind);
-      try {
-        const ch = await execOn(conn.client, command);
-        conn.open++;
-        return { ch, conn };
-      } catch (e) {
-        const reason = (e as { reason?: unknown }).reason;
-        if (typeof reason === 'number' && SESSION_LIMIT_REASONS.has(reason) && conn.held > 1 && attempt < 50) {
-          // Refused while others were open or opening: the server allows at
-          // most that many. (ssh2 reports an exec only after its request is
-          // answered, so in-flight opens count; later refusals lower it further.)
-          conn.limit = Math.min(conn.limit, conn.held - 1);
-          this.release(conn);
-          continue;
-        }
-        this.release(conn);
-        if (this.lost) throw this.lost;
-        throw new ConnectionError(this.label, `cannot open a session on ${this.label}: ${(e as Error).message}`);
-      }
-    }
-  }
-}
-
-// Every command first reports its pid on stderr (a line we strip), so a
-// timeout, an abort or a forced close can kill it with a second command.
-const PID_LINE = /^\x1eoomlab-pid (\d+)$/;
-
-function wrapWithPid(command: string): string {
-  return `printf '\\036oomlab-pid %s\\n' "$$" >&2; exec /bin/sh -c ${quote(command)}`;
-}
-
-/** Collects an exec's stderr, taking the pid line off its front. */
-class PidReader {
-  pid: number | null = null;
-  private chunks: Buffer[] = [];
-  private head = '';
-  private done = false;
-
-  push(b: Buffer): void {
-    if (this.done) {
-      this.chunks.push(b);
-      return;
-    }
-    this.head += b.toString('latin1');
-    const nl = this.head.indexOf('\n');
-    if (nl < 0 && this.head.length < 64) return;
-    this.done = true;
-    const m = nl >= 0 ? PID_LINE.exec(this.head.slice(0, nl)) : null;
-    if (m) this.pid = Number(m[1]);
-    const rest = Buffer.from(m ? this.head.slice(nl + 1) : this.head, 'latin1');
-    this.chunks.push(rest);
-  }
-
-  rest(): string {
-    if (!this.done) {
-      this.done = true;
-      this.chunks.push(Buffer.from(this.head, 'latin1'));
-    }
-    return Buffer.concat(this.chunks).toString('utf8');
-  }
-}
-
-function execOn(client: Client, command: string): Promise<ClientChannel> {
-  return new Promise((resolve, reject) => {
-    try {
-      client.exec(command, (err, ch) => (err ? reject(err) : resolve(ch)));
-    } catch (e) {
-      reject(e as Error);
-    }
-  });
-}
-
-function endClient(c: Client): Promise<void> {
-  return new Promise((resolve) => {
-    const sock = (c as unknown as { _sock?: { destroyed?: boolean } })._sock;
-    if (!sock || sock.destroyed) return resolve();
-    const t = setTimeout(resolve, 2000);
-    c.once('close', () => {
-      clearTimeout(t);
-      resolve();
-    });
-    c.end();
-  });
 }

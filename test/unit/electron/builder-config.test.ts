@@ -30,3 +30,27 @@ describe('electron-builder configuration', () => {
     await expect(validateConfiguration({ ...config, linuxx: { target: 'AppImage' } } as never, new DebugLogger(false))).rejects.toThrow(/linuxx/);
   });
 });
+
+describe('electron-builder packages', () => {
+  it("keeps electron-builder's default deb dependencies (saved passwords need libsecret-1-0)", async () => {
+    const config = await getConfig(root, 'electron-builder.yml', null);
+    const { default: FpmTarget } = (await import('app-builder-lib/out/targets/FpmTarget')) as unknown as {
+      default: { prototype: { getDefaultDepends(t: string): string[] } };
+    };
+    const defaults = FpmTarget.prototype.getDefaultDepends.call({}, 'deb');
+    expect(defaults).toContain('libsecret-1-0');
+    expect(config.deb?.depends).toEqual(expect.arrayContaining([...defaults, 'libasound2']));
+  });
+
+  it('has an icon set for every platform, the PNGs electron-builder takes', async () => {
+    const config = await getConfig(root, 'electron-builder.yml', null);
+    expect(config.linux?.icon).toBe('build/icons');
+    for (const size of [16, 32, 48, 64, 128, 256, 512]) {
+      const png = readFileSync(`${root}build/icons/${size}x${size}.png`);
+      expect(png.subarray(1, 4).toString()).toBe('PNG');
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([size, size]);
+    }
+    expect(config.mac?.icon).toBe('build/icons/512x512.png');
+    expect(config.win?.icon).toBe('build/icons/256x256.png');
+  });
+});
