@@ -3,8 +3,8 @@
 
 import type { XWindow } from './model';
 
-/** Seconds shown either side of a kill by "zoom to this kill": a few 50 ms sampling ticks and the ramp before. */
-export const KILL_HALF_WINDOW_S = 1.5;
+/** Seconds shown either side of a kill by "zoom to this kill": ten 50 ms sampling ticks, the ramp before and the drop after. */
+export const KILL_HALF_WINDOW_S = 0.5;
 /** The narrowest window (seconds): two sampling ticks still show as separate points. */
 export const MIN_WINDOW_S = 0.2;
 

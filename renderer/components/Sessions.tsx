@@ -101,10 +101,10 @@ export function ReplayView({ rec, saveExport, exportRequest, startAt = 'first-st
       <button data-testid="play" onClick={togglePlay}>
         {playing ? `⏸ ${t('player.pause')}` : `▶ ${t('player.play')}`}
       </button>
-      <button title={t('player.prevStep')} aria-label={t('player.prevStep')} onClick={() => setTime(prevMark(m.steps, time) ?? 0)}>
+      <button title={t('player.prevStep')} onClick={() => setTime(prevMark(m.steps, time) ?? 0)}>
         ◀ {t('player.stepShort')}
       </button>
-      <button title={t('player.nextStep')} aria-label={t('player.nextStep')} data-testid="next-step" onClick={() => setTime(nextMark(m.steps, time) ?? time)}>
+      <button title={t('player.nextStep')} data-testid="next-step" onClick={() => setTime(nextMark(m.steps, time) ?? time)}>
         {t('player.stepShort')} ▶
       </button>
       <button title={t('player.prevKill')} aria-label={t('player.prevKill')} onClick={() => setTime(prevMark(m.kills, time) ?? time)}>
