@@ -75,9 +75,11 @@ export function App({ api }: { api: OomlabApi }) {
         if (liveRef.current?.runId === runId) liveRef.current.push(events);
         else early.current.set(runId, [...(early.current.get(runId) ?? []), ...events]);
       }),
-      api.on.runPhase(({ runId, phase, nextStep }) =>
-        setSession((s) => (s?.kind === 'live' && s.live.run.runId === runId ? { kind: 'live', live: { ...s.live, phase, nextStep } } : s)),
-      ),
+      api.on.runPhase(({ runId, phase, nextStep }) => {
+        // A finished run is replayed from every event it sent: fold what is still queued first.
+        if (phase === 'ended' && liveRef.current?.runId === runId) liveRef.current.flush();
+        setSession((s) => (s?.kind === 'live' && s.live.run.runId === runId ? { kind: 'live', live: { ...s.live, phase, nextStep } } : s));
+      }),
     ];
     return () => offs.forEach((off) => off());
   }, [api, attempt, refreshHosts, reloadScenarios]);

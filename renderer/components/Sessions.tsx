@@ -205,7 +205,7 @@ export function LiveView({
   const playerEl = useRef<HTMLDivElement>(null);
   const [help, setHelp] = useState(false);
   const ended = live.phase === 'ended';
-  // A finished run is replayed from its own events: every player key works on it. Events still queued are folded first.
+  // A finished run is replayed from its own events (App folded the last ones when it ended): every player key works on it.
   const review = useMemo(() => (ended ? reviewOf(live) : null), [ended, live.run]);
   const saveButton = (
     <button onClick={onSave} disabled={!view.run}>
@@ -262,7 +262,6 @@ export function LiveView({
 }
 
 function reviewOf(live: LiveInfo): ReplayRecording | null {
-  live.run.flush();
   const start = live.run.events.find((e) => e.kind === 'run-start');
   if (!start || start.kind !== 'run-start') return null;
   return { name: live.run.runId, header: headerFromRunStart(start), events: [...live.run.events], warnings: [] };
