@@ -11,7 +11,7 @@ import { duration, frameTimes, marks, nextMark, prevMark, replayOrder, seek, sta
 import { seekTarget } from '../state/keymap';
 import { toggleFullscreen, usePlayerKeys } from './use-player-keys';
 import { KeyHelp } from './KeyHelp';
-import { outlineFromEvents, type ViewState } from '../state/view-state';
+import { outlineFromEvents, type StepOutline, type ViewState } from '../state/view-state';
 import type { LiveRun } from '../state/live';
 import { Player } from './Player';
 import { formatTime } from '../format';
@@ -40,15 +40,17 @@ export interface ReplayViewProps {
   /** Controls of the session this replay belongs to (a finished live run keeps its Save button). */
   extra?: ReactNode;
   badge?: string;
+  /** The steps to list (a live run knows all of its scenario's, even those a stop left unstarted). */
+  steps?: StepOutline[];
 }
 
-export function ReplayView({ rec, saveExport, exportRequest, startAt = 'first-step', extra, badge }: ReplayViewProps) {
+export function ReplayView({ rec, saveExport, exportRequest, startAt = 'first-step', extra, badge, steps }: ReplayViewProps) {
   const { t } = useI18n();
   const events = useMemo(() => replayOrder(rec.events), [rec.events]);
   const total = useMemo(() => duration(events), [events]);
   const m = useMemo(() => marks(events), [events]);
   const frames = useMemo(() => frameTimes(events), [events]);
-  const outline = useMemo(() => outlineFromEvents(events), [events]);
+  const outline = useMemo(() => steps ?? outlineFromEvents(events), [steps, events]);
   // A recording opens at the first step, paused: the run's setup is visible, nothing has happened yet.
   const [time, setTime] = useState(() => (startAt === 'end' ? total : (m.steps[0] ?? 0)));
   const [playing, setPlaying] = useState(false);
@@ -214,7 +216,7 @@ export function LiveView({
   );
   // The finished run keeps its live controls' place (and phase) beside the replay's.
   const endedBar = (
-    <span className="live-bar-ended" data-testid="live-bar" data-phase="ended">
+    <span data-testid="live-bar" data-phase="ended">
       {saveButton}
     </span>
   );
@@ -224,7 +226,7 @@ export function LiveView({
     else if (a.kind === 'fullscreen') toggleFullscreen(playerEl.current);
   });
   useExportRequests(exportRequest, view, chart, saveExport, live.scenario.id, review === null);
-  if (review) return <ReplayView rec={review} saveExport={saveExport} exportRequest={exportRequest} startAt="end" badge={`${t('player.live')} · ${t('player.ended')}`} extra={endedBar} />;
+  if (review) return <ReplayView rec={review} saveExport={saveExport} exportRequest={exportRequest} startAt="end" badge={`${t('player.live')} · ${t('player.ended')}`} extra={endedBar} steps={live.scenario.steps} />;
   const controls = (
     <div className="live-bar" data-testid="live-bar" data-phase={live.phase}>
       <span className="mode-badge live">● {t('player.live')}</span>
