@@ -1,7 +1,7 @@
 // The theme in the page: the choice is kept in localStorage (a display
 // preference, nothing main needs), "system" follows prefers-color-scheme as it
-// changes, and <html> carries data-theme and color-scheme so native controls
-// (scrollbars, dropdowns) match.
+// changes, and <html> carries data-theme; app.css sets color-scheme for each,
+// so native controls (scrollbars, dropdowns) match.
 
 import { createContext, useEffect, useLayoutEffect, useState } from 'react';
 import { parseThemeChoice, resolveTheme, THEME_STORAGE_KEY, type Theme, type ThemeChoice } from './theme';
@@ -22,7 +22,6 @@ export function useTheme(): { choice: ThemeChoice; theme: Theme; setChoice: (c: 
   useLayoutEffect(() => {
     const root = document.documentElement;
     root.dataset.theme = theme;
-    root.style.colorScheme = theme;
   }, [theme]);
   const setChoice = (c: ThemeChoice) => {
     setChoiceState(c);

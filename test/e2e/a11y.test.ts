@@ -141,7 +141,7 @@ describe.skipIf(browserPre.skip)('accessibility', () => {
   });
 
   for (const theme of ['light', 'dark'] as const) {
-    it(`"zoom to this kill" narrows the chart around the kill, and reset shows the whole run (${theme})`, async () => {
+    it(`"zoom to this kill" narrows the chart around the kill, drag pans, Ctrl+wheel zooms, reset shows the whole run (${theme})`, async () => {
       await app?.close();
       app = await openApp(browser, { colorScheme: theme });
       const { page } = app;
@@ -164,6 +164,22 @@ describe.skipIf(browserPre.skip)('accessibility', () => {
       await page.getByTestId('chart-text-toggle').click();
       expect(await page.getByTestId('chart-summary').textContent()).toMatch(/OOM kill at \d+:\d\d\.\d: stress \(\d+\)/);
       await page.getByTestId('player').screenshot({ path: join(SHOTS, `player-${theme}-kill-zoomed.png`) });
+
+      // Drag pans (chartjs-plugin-zoom): the window keeps its width and moves.
+      const box = (await chart.locator('canvas').boundingBox())!;
+      const y = box.y + box.height / 2;
+      await page.mouse.move(box.x + box.width * 0.7, y);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * 0.5, y, { steps: 8 });
+      await page.mouse.up();
+      await expect.poll(async () => (await range())[0]).toBeGreaterThan(min + 0.05);
+      const [pmin, pmax] = await range();
+      expect(pmax - pmin).toBeCloseTo(max - min, 2);
+      // Ctrl + wheel zooms in further.
+      await page.keyboard.down('Control');
+      await page.mouse.wheel(0, -300);
+      await page.keyboard.up('Control');
+      await expect.poll(async () => { const [a, b] = await range(); return b - a; }).toBeLessThan(pmax - pmin - 0.05);
 
       await page.getByTestId('zoom-reset').click();
       await expect.poll(range).toEqual([0, max0]);
