@@ -94,6 +94,10 @@ export interface Settings {
   /** safeStorage can encrypt on this system (else secrets are never saved). */
   secretStorageAvailable: boolean;
   appVersion: string;
+  /** process.platform of main: "This computer" is offered only where the lab runs (linux). */
+  platform: string;
+  /** The user's own scenario folder, named in the library; null when the app has none. */
+  scenarioFolder: string | null;
 }
 
 export interface ScenarioParam {
@@ -180,6 +184,8 @@ export const requests = {
   removeHost: req(z.object({ id }).strict()).returns<null>(),
   forgetSecret: req(z.object({ id }).strict()).returns<HostEntry>(),
   listSshAliases: req(none).returns<SshAlias[]>(),
+  /** Open dialog for an identity file; null when the user cancelled. */
+  pickIdentityFile: req(none).returns<{ path: string } | null>(),
   connectHost: req(z.object({ hostId: id }).strict()).returns<HostFacts>(),
   disconnectHost: req(z.object({ hostId: id }).strict()).returns<null>(),
   answerPrompt: req(

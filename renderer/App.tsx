@@ -14,6 +14,8 @@ import { ScenariosView, type RunRequest } from './components/Scenarios';
 import { ExportRequest, LiveView, ReplayView, type ExportKind, type LiveInfo, type ReplayRecording, type SaveExport } from './components/Sessions';
 import { I18nProvider, systemLocale, translator } from './i18n/i18n';
 import { LiveRun } from './state/live';
+import { ThemeContext, useTheme } from './theme/use-theme';
+import { THEME_CHOICES, type ThemeChoice } from './theme/theme';
 
 type View = 'home' | 'hosts' | 'scenarios' | 'player';
 type Session = { kind: 'live'; live: LiveInfo } | { kind: 'replay'; rec: ReplayRecording; key: number } | null;
@@ -40,6 +42,10 @@ export function App({ api }: { api: OomlabApi }) {
 
   const locale: Locale = settings?.locale ?? settings?.systemLocale ?? systemLocale(navigator.languages);
   const t = translator(locale);
+  const { choice: themeChoice, theme, setChoice: setThemeChoice } = useTheme();
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
 
   const report = useCallback((e: unknown) => {
     const error: IpcError = e instanceof ApiError ? e.error : { code: 'internal', message: e instanceof Error ? e.message : String(e) };
@@ -50,12 +56,13 @@ export function App({ api }: { api: OomlabApi }) {
   const attempt = useCallback(<T,>(p: Promise<T>) => p.catch((e) => (report(e), undefined)), [report]);
 
   const refreshHosts = useCallback(() => attempt(call(api.listHosts()).then(setHosts)), [api, attempt]);
+  const reloadScenarios = useCallback(() => attempt(call(api.listScenarios()).then(setScenarios)), [api, attempt]);
 
   // ---- load, subscribe
   useEffect(() => {
     void attempt(call(api.getSettings()).then(setSettings));
     void refreshHosts();
-    void attempt(call(api.listScenarios()).then(setScenarios));
+    void reloadScenarios();
     void attempt(call(api.listDemoRecordings()).then(setDemos));
     const offs = [
       api.on.connectProgress(({ hostId, stage, message }) =>
@@ -68,12 +75,14 @@ export function App({ api }: { api: OomlabApi }) {
         if (liveRef.current?.runId === runId) liveRef.current.push(events);
         else early.current.set(runId, [...(early.current.get(runId) ?? []), ...events]);
       }),
-      api.on.runPhase(({ runId, phase, nextStep }) =>
-        setSession((s) => (s?.kind === 'live' && s.live.run.runId === runId ? { kind: 'live', live: { ...s.live, phase, nextStep } } : s)),
-      ),
+      api.on.runPhase(({ runId, phase, nextStep }) => {
+        // A finished run is replayed from every event it sent: fold what is still queued first.
+        if (phase === 'ended' && liveRef.current?.runId === runId) liveRef.current.flush();
+        setSession((s) => (s?.kind === 'live' && s.live.run.runId === runId ? { kind: 'live', live: { ...s.live, phase, nextStep } } : s));
+      }),
     ];
     return () => offs.forEach((off) => off());
-  }, [api, attempt, refreshHosts]);
+  }, [api, attempt, refreshHosts, reloadScenarios]);
 
   // ---- recordings
   const openText = useCallback(
@@ -188,20 +197,33 @@ export function App({ api }: { api: OomlabApi }) {
   };
   useEffect(() => api.on.menu(({ command }) => menuRef.current(command)), [api]);
 
-  const connected = hosts.filter((h) => status[h.id]?.stage === 'connected');
+  // The local host runs the lab on this machine's cgroups: only a Linux machine has them.
+  const shownHosts = settings?.platform === 'linux' ? hosts : hosts.filter((h) => h.kind !== 'local');
+  const connected = shownHosts.filter((h) => status[h.id]?.stage === 'connected');
   const prompt = prompts[0];
 
   return (
     <I18nProvider locale={locale}>
-      <div className="app" lang={locale}>
-        <nav className="topbar">
+      <ThemeContext.Provider value={theme}>
+      <div className="app" lang={locale} data-theme={theme}>
+        <nav className="topbar" aria-label={t('nav.label')}>
           <span className="brand">☠ {t('app.title')}</span>
           {(['home', 'hosts', 'scenarios', 'player'] as const).map((v) => (
-            <button key={v} className={view === v ? 'nav active' : 'nav'} onClick={() => setView(v)} data-testid={`nav-${v}`}>
+            <button key={v} className={view === v ? 'nav active' : 'nav'} aria-current={view === v ? 'page' : undefined} onClick={() => setView(v)} data-testid={`nav-${v}`}>
               {t(`nav.${v}`)}
             </button>
           ))}
           <span className="spacer" />
+          <label className="lang">
+            {t('theme.label')}{' '}
+            <select data-testid="theme" value={themeChoice} onChange={(e) => setThemeChoice(e.currentTarget.value as ThemeChoice)}>
+              {THEME_CHOICES.map((c) => (
+                <option key={c} value={c}>
+                  {t(`theme.${c}`)}
+                </option>
+              ))}
+            </select>
+          </label>
           <label className="lang">
             {t('lang.label')}{' '}
             <select
@@ -217,15 +239,16 @@ export function App({ api }: { api: OomlabApi }) {
         </nav>
         <ErrorList errors={errors} dismiss={(id) => setErrors((old) => old.filter((e) => e.id !== id))} />
         {notice && (
-          <div className="notice" onClick={() => setNotice(null)}>
+          <div className="notice" role="status">
             {notice}
+            <button onClick={() => setNotice(null)}>{t('error.dismiss')}</button>
           </div>
         )}
         <main className="content">
           {view === 'home' && <Home demos={demos} openDemo={openDemo} openFile={openFile} goHosts={() => setView('hosts')} />}
           {view === 'hosts' && (
             <HostsView
-              hosts={hosts}
+              hosts={shownHosts}
               status={status}
               settings={settings}
               connect={connect}
@@ -234,9 +257,12 @@ export function App({ api }: { api: OomlabApi }) {
               remove={(id) => void attempt(call(api.removeHost({ id }))).then(refreshHosts)}
               forgetSecret={(id) => void attempt(call(api.forgetSecret({ id }))).then(refreshHosts)}
               loadAliases={async () => (await attempt(call(api.listSshAliases()))) ?? []}
+              pickIdentity={async () => (await attempt(call(api.pickIdentityFile())))?.path ?? null}
             />
           )}
-          {view === 'scenarios' && <ScenariosView scenarios={scenarios} connected={connected} run={startRun} />}
+          {view === 'scenarios' && (
+            <ScenariosView scenarios={scenarios} connected={connected} run={startRun} folder={settings?.scenarioFolder ?? null} reload={() => void reloadScenarios()} />
+          )}
           {view === 'player' &&
             (session === null ? (
               <p className="muted empty">{t('player.empty')}</p>
@@ -258,6 +284,7 @@ export function App({ api }: { api: OomlabApi }) {
         {prompt && <PromptDialog key={prompt.promptId} prompt={prompt} host={hosts.find((h) => h.id === prompt.hostId)} canRemember={settings?.secretStorageAvailable === true} answer={(a) => answer(prompt, a)} />}
         {keyChanged && <HostKeyChanged error={keyChanged} close={() => setKeyChanged(null)} />}
       </div>
+      </ThemeContext.Provider>
     </I18nProvider>
   );
 }

@@ -1,6 +1,7 @@
 // Native open/save dialogs for recordings and exports.
 
 import type { BrowserWindow, Dialog } from 'electron';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Dialogs, SaveKind } from './lab-service';
 
@@ -20,6 +21,13 @@ export function setupDialogs(dialog: Pick<Dialog, 'showOpenDialog' | 'showSaveDi
         properties: ['openFile'],
         filters: [...filters.recording, { name: 'All files', extensions: ['*'] }],
       };
+      const r = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
+      return r.canceled ? null : (r.filePaths[0] ?? null);
+    },
+    async openIdentityFile() {
+      const win = window();
+      // Keys live in ~/.ssh, a hidden folder.
+      const opts: Electron.OpenDialogOptions = { title: 'Choose an SSH identity file', defaultPath: join(homedir(), '.ssh'), properties: ['openFile', 'showHiddenFiles'] };
       const r = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
       return r.canceled ? null : (r.filePaths[0] ?? null);
     },

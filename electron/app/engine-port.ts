@@ -40,6 +40,8 @@ export interface EnginePort {
   connect(host: HostEntry, ask: ConnectAsk, progress: (stage: ConnectProgress) => void, signal: AbortSignal): Promise<Transport>;
   probe(transport: Transport): Promise<HostFacts>;
   listScenarios(): Promise<ScenarioSummary[]>;
+  /** The user's own scenario folder (the last of the scenario dirs), null when there is none. */
+  scenarioFolder: string | null;
   /** Resolves after run-end was emitted and everything the run made is removed. */
   run(req: RunRequest): Promise<void>;
   sshAliases(): SshAlias[];

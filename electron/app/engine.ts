@@ -102,6 +102,7 @@ export function createEngine(opts: EngineOptions): EnginePort {
     probe: (transport) => probeHost(transport),
 
     listScenarios,
+    scenarioFolder: opts.scenarioDirs.length > 1 ? opts.scenarioDirs.at(-1)! : null,
 
     async run(req: RunRequest): Promise<void> {
       if (scenarioFiles.size === 0) await listScenarios();

@@ -24,6 +24,7 @@ export type SaveKind = 'recording' | 'png' | 'csv' | 'html';
 export interface Dialogs {
   openRecording(): Promise<string | null>;
   saveFile(kind: SaveKind, suggestedName: string): Promise<string | null>;
+  openIdentityFile(): Promise<string | null>;
 }
 
 export type Push = <K extends PushName>(name: K, payload: PushPayloadOf<K>) => void;
@@ -39,6 +40,8 @@ export interface LabServiceDeps {
   systemLocale: Locale;
   cipher: SecretCipher | null;
   log(msg: string): void;
+  /** process.platform unless a test says otherwise. */
+  platform?: string;
   /** How often buffered run events are pushed (ms). */
   pushIntervalMs?: number;
 }
@@ -121,6 +124,10 @@ export class LabService {
         return this.hostById(id);
       },
       listSshAliases: async () => this.deps.engine.sshAliases(),
+      pickIdentityFile: async () => {
+        const path = await this.deps.dialogs.openIdentityFile();
+        return path ? { path } : null;
+      },
       connectHost: async ({ hostId }) => this.connect(hostId),
       disconnectHost: async ({ hostId }) => {
         await this.disconnect(hostId);
@@ -186,6 +193,8 @@ export class LabService {
       systemLocale: this.deps.systemLocale,
       secretStorageAvailable: this.vault.canPersist,
       appVersion: this.deps.engine.appVersion,
+      platform: this.deps.platform ?? process.platform,
+      scenarioFolder: this.deps.engine.scenarioFolder,
     };
   }
 
@@ -240,10 +249,12 @@ export class LabService {
       this.deps.push('connectProgress', { hostId, stage: 'connected', message: null });
       return facts;
     } catch (e) {
-      this.connections.delete(hostId);
+      // Cancelled (disconnectHost during the connect): that already said "disconnected", and a new attempt may own the slot.
+      const cancelled = this.connections.get(hostId) !== conn;
+      if (!cancelled) this.connections.delete(hostId);
       this.closePrompts(hostId);
       await conn.transport?.close().catch(() => undefined);
-      this.deps.push('connectProgress', { hostId, stage: 'failed', message: e instanceof Error ? e.message : String(e) });
+      if (!cancelled) this.deps.push('connectProgress', { hostId, stage: 'failed', message: e instanceof Error ? e.message : String(e) });
       throw e;
     }
   }

@@ -9,22 +9,9 @@ import { decimateMinMax, type XY } from './decimate';
 
 export const MiB = 2 ** 20;
 
-export const colors = {
-  usage: '#4ea1ff',
-  limit: '#ff6b6b',
-  workingSet: '#7ee787',
-  cache: '#d2a8ff',
-  peak: '#f0b72f',
-  failcnt: '#ffa657',
-  oomKills: '#ff4d4f',
-  kill: '#ff4d4f',
-  step: '#8b949e',
-} as const;
-
 export interface SeriesModel {
   key: 'usage' | 'workingSet' | 'cache' | 'peak' | 'failcnt' | 'oomKills' | 'limit';
   data: XY[];
-  color: string;
   dashed: boolean;
   stepped: boolean;
 }
@@ -47,8 +34,30 @@ export interface ChartModel {
 const sec = (p: SamplePoint) => p.t / 1000;
 const mib = (v: number | null) => (v === null ? null : v / MiB);
 
-function series(list: AppendList<SamplePoint> | undefined, buckets: number, y: (p: SamplePoint) => number | null): XY[] {
-  return list ? decimateMinMax(list.items, list.length, sec, y, buckets) : [];
+/** The x range shown, in seconds (a zoomed chart); null = the whole run. */
+export type XWindow = { min: number; max: number } | null;
+
+/**
+ * Decimated over the visible window only, so a chart zoomed in on a kill still
+ * draws every sample there. One sample either side keeps the lines running to the edges.
+ */
+function series(list: AppendList<SamplePoint> | undefined, buckets: number, y: (p: SamplePoint) => number | null, win: XWindow): XY[] {
+  if (!list) return [];
+  if (!win) return decimateMinMax(list.items, list.length, sec, y, buckets);
+  const from = Math.max(0, firstAtOrAfter(list, win.min * 1000) - 1);
+  const to = Math.min(list.length, firstAtOrAfter(list, win.max * 1000) + 1);
+  return decimateMinMax(list.items.slice(from, to), to - from, sec, y, buckets);
+}
+
+function firstAtOrAfter(list: AppendList<SamplePoint>, tMs: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list.items[mid]!.t < tMs) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 export function memoryModel(
@@ -57,12 +66,13 @@ export function memoryModel(
   steps: readonly StepView[],
   xMaxMs: number,
   buckets: number,
+  win: XWindow = null,
 ): ChartModel {
   const out: SeriesModel[] = [
-    { key: 'usage', data: series(list, buckets, (p) => mib(p.usage)), color: colors.usage, dashed: false, stepped: false },
-    { key: 'workingSet', data: series(list, buckets, (p) => mib(p.workingSet)), color: colors.workingSet, dashed: false, stepped: false },
-    { key: 'cache', data: series(list, buckets, (p) => mib(p.cache)), color: colors.cache, dashed: false, stepped: false },
-    { key: 'peak', data: series(list, buckets, (p) => mib(p.peak)), color: colors.peak, dashed: true, stepped: true },
+    { key: 'usage', data: series(list, buckets, (p) => mib(p.usage), win), dashed: false, stepped: false },
+    { key: 'workingSet', data: series(list, buckets, (p) => mib(p.workingSet), win), dashed: false, stepped: false },
+    { key: 'cache', data: series(list, buckets, (p) => mib(p.cache), win), dashed: false, stepped: false },
+    { key: 'peak', data: series(list, buckets, (p) => mib(p.peak), win), dashed: true, stepped: true },
   ];
   const markers: Marker[] = [...stepMarkers(steps), ...killMarkers(kills)];
   // The limit as a line across the chart; when a step changed it, as a stepped series instead.
@@ -71,15 +81,22 @@ export function memoryModel(
     const bytes = [...limits][0]!;
     markers.push({ kind: 'limit', id: 'limit', y: bytes / MiB, bytes });
   } else if (limits.size > 1) {
-    out.push({ key: 'limit', data: series(list, buckets, (p) => mib(p.limit)), color: colors.limit, dashed: true, stepped: true });
+    out.push({ key: 'limit', data: series(list, buckets, (p) => mib(p.limit), win), dashed: true, stepped: true });
   }
   return finish(out, markers, list, xMaxMs);
 }
 
-export function countersModel(list: AppendList<SamplePoint> | undefined, kills: readonly KillView[], steps: readonly StepView[], xMaxMs: number, buckets: number): ChartModel {
+export function countersModel(
+  list: AppendList<SamplePoint> | undefined,
+  kills: readonly KillView[],
+  steps: readonly StepView[],
+  xMaxMs: number,
+  buckets: number,
+  win: XWindow = null,
+): ChartModel {
   const out: SeriesModel[] = [
-    { key: 'failcnt', data: series(list, buckets, (p) => p.failcnt), color: colors.failcnt, dashed: false, stepped: true },
-    { key: 'oomKills', data: series(list, buckets, (p) => p.oomKills), color: colors.oomKills, dashed: false, stepped: true },
+    { key: 'failcnt', data: series(list, buckets, (p) => p.failcnt, win), dashed: false, stepped: true },
+    { key: 'oomKills', data: series(list, buckets, (p) => p.oomKills, win), dashed: false, stepped: true },
   ];
   return finish(out, [...stepMarkers(steps), ...killMarkers(kills)], list, xMaxMs);
 }

@@ -3,6 +3,7 @@
 
 import type { IpcError } from '../../electron/ipc';
 import { useI18n } from '../i18n/i18n';
+import { translateDetail } from '../i18n/details';
 
 export interface ShownError {
   id: number;
@@ -19,7 +20,7 @@ export function ErrorList({ errors, dismiss }: { errors: ShownError[]; dismiss: 
         return (
           <div key={id} className={`error error-${error.code}`} data-code={error.code}>
             <div className="error-text">
-              <strong>{t(`error.${error.code}`)}</strong> <span className="error-detail">{error.message}</span>
+              <strong>{t(`error.${error.code}`)}</strong> <ErrorDetail message={error.message} />
               {next && <div className="error-next">{next}</div>}
             </div>
             <button onClick={() => dismiss(id)}>{t('error.dismiss')}</button>
@@ -27,5 +28,16 @@ export function ErrorList({ errors, dismiss }: { errors: ShownError[]; dismiss: 
         );
       })}
     </div>
+  );
+}
+
+/** A detail in the current language when it is one of our sentences; otherwise as it came, marked English. */
+export function ErrorDetail({ message }: { message: string }) {
+  const { t } = useI18n();
+  const d = translateDetail(message, t);
+  return (
+    <span className="error-detail" data-testid="error-detail" lang={d.translated ? undefined : 'en'}>
+      {d.text}
+    </span>
   );
 }

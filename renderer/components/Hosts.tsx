@@ -2,11 +2,13 @@
 // picker from ~/.ssh/config, connect with visible progress, and the probe's
 // host card.
 
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { ConnectStage, HostEntry, HostInput, Settings, SshAlias } from '../../electron/ipc';
 import type { HostFacts } from '../../electron/lab/host/facts';
 import { formatBytes } from '../format';
 import { useI18n } from '../i18n/i18n';
+import { Dialog } from './Dialog';
+import { ErrorDetail } from './Errors';
 
 export interface HostStatus {
   stage: ConnectStage;
@@ -19,16 +21,20 @@ export interface HostsProps {
   status: Record<string, HostStatus>;
   settings: Settings | null;
   connect(id: string): void;
+  /** Also cancels a connect that is still going (main aborts it). */
   disconnect(id: string): void;
   save(h: HostInput): Promise<boolean>;
   remove(id: string): void;
   forgetSecret(id: string): void;
   loadAliases(): Promise<SshAlias[]>;
+  /** The native file dialog for an identity file; null when cancelled. */
+  pickIdentity(): Promise<string | null>;
 }
 
 export function HostsView(p: HostsProps) {
   const { t } = useI18n();
   const [editing, setEditing] = useState<HostEntry | 'new' | null>(null);
+  const [removing, setRemoving] = useState<HostEntry | null>(null);
   return (
     <div className="hosts" data-testid="hosts-view">
       <div className="view-head">
@@ -42,6 +48,7 @@ export function HostsView(p: HostsProps) {
           initial={editing === 'new' ? null : editing}
           settings={p.settings}
           loadAliases={p.loadAliases}
+          pickIdentity={p.pickIdentity}
           onCancel={() => setEditing(null)}
           onSave={async (h) => {
             if (await p.save(h)) setEditing(null);
@@ -65,6 +72,10 @@ export function HostsView(p: HostsProps) {
                 <div className="host-actions">
                   {st.stage === 'connected' ? (
                     <button onClick={() => p.disconnect(h.id)}>{t('hosts.disconnect')}</button>
+                  ) : busy ? (
+                    <button onClick={() => p.disconnect(h.id)} data-testid="cancel-connect">
+                      {t('hosts.cancelConnect')}
+                    </button>
                   ) : (
                     <button className="primary" disabled={busy} onClick={() => p.connect(h.id)} data-testid="connect">
                       {t('hosts.connect')}
@@ -73,18 +84,44 @@ export function HostsView(p: HostsProps) {
                   {h.kind === 'ssh' && (
                     <>
                       <button onClick={() => setEditing(h)}>{t('hosts.edit')}</button>
-                      <button onClick={() => p.remove(h.id)}>{t('hosts.remove')}</button>
+                      <button onClick={() => setRemoving(h)} data-testid="remove-host">
+                        {t('hosts.remove')}
+                      </button>
                       {h.hasSavedSecret && <button onClick={() => p.forgetSecret(h.id)}>{t('hosts.forgetSecret')}</button>}
                     </>
                   )}
                 </div>
               </div>
-              {st.stage === 'failed' && st.message && <div className="host-error">{st.message}</div>}
+              {st.stage === 'failed' && st.message && (
+                <div className="host-error" role="status">
+                  <ErrorDetail message={st.message} />
+                </div>
+              )}
               {st.facts && <HostCard facts={st.facts} />}
             </div>
           );
         })}
       </div>
+      {removing && (
+        <Dialog testId="confirm-remove" title={t('hosts.removeTitle', { host: removing.label })} onCancel={() => setRemoving(null)} alert>
+          <p>{t('hosts.removeBody', { host: removing.label, target: removing.target })}</p>
+          <div className="form-actions">
+            <button
+              className="danger"
+              data-testid="confirm-remove-yes"
+              onClick={() => {
+                p.remove(removing.id);
+                setRemoving(null);
+              }}
+            >
+              {t('hosts.removeConfirm')}
+            </button>
+            <button data-initial-focus onClick={() => setRemoving(null)} data-testid="confirm-remove-no">
+              {t('hosts.form.cancel')}
+            </button>
+          </div>
+        </Dialog>
+      )}
     </div>
   );
 }
@@ -144,12 +181,14 @@ function HostForm({
   initial,
   settings,
   loadAliases,
+  pickIdentity,
   onCancel,
   onSave,
 }: {
   initial: HostEntry | null;
   settings: Settings | null;
   loadAliases: () => Promise<SshAlias[]>;
+  pickIdentity: () => Promise<string | null>;
   onCancel: () => void;
   onSave: (h: HostInput) => void;
 }) {
@@ -160,6 +199,7 @@ function HostForm({
   const [useAgent, setUseAgent] = useState(initial?.useAgent ?? true);
   const [remember, setRemember] = useState(initial?.rememberSecret ?? false);
   const [aliases, setAliases] = useState<SshAlias[] | null>(null);
+  const formId = useId();
   useEffect(() => {
     void loadAliases().then(setAliases);
   }, [loadAliases]);
@@ -209,10 +249,15 @@ function HostForm({
         {t('hosts.form.label')}
         <input data-testid="host-label" value={label} onChange={(e) => setLabel(e.currentTarget.value)} />
       </label>
-      <label>
-        {t('hosts.form.identity')}
-        <input data-testid="host-identity" value={identity} onChange={(e) => setIdentity(e.currentTarget.value)} placeholder="~/.ssh/id_ed25519" />
-      </label>
+      <div>
+        <label htmlFor={`${formId}-identity`}>{t('hosts.form.identity')}</label>
+        <div className="identity-row">
+          <input id={`${formId}-identity`} data-testid="host-identity" value={identity} onChange={(e) => setIdentity(e.currentTarget.value)} placeholder="~/.ssh/id_ed25519" />
+          <button type="button" data-testid="pick-identity" onClick={() => void pickIdentity().then((path) => path && setIdentity(path))}>
+            {t('hosts.form.browse')}
+          </button>
+        </div>
+      </div>
       <label className="check">
         <input type="checkbox" checked={useAgent} onChange={(e) => setUseAgent(e.currentTarget.checked)} /> {t('hosts.form.agent')}
       </label>

@@ -9,7 +9,7 @@ import { useI18n } from '../i18n/i18n';
 
 const TAIL = 1500;
 
-export function KernelPane({ view, onShowProcess }: { view: ViewState; onShowProcess: (pid: number) => void }) {
+export function KernelPane({ view, onShowProcess, onZoomKill }: { view: ViewState; onShowProcess: (pid: number) => void; onZoomKill: (t: number) => void }) {
   const { t } = useI18n();
   const lines = tail(view.kernelLines, TAIL);
   const offset = view.kernelLines.length - lines.length;
@@ -22,14 +22,14 @@ export function KernelPane({ view, onShowProcess }: { view: ViewState; onShowPro
   return (
     <div className="kernel-pane" data-testid="kernel-pane">
       <div className="reports">
-        {view.kills.length === 0 ? <p className="muted">{t('kernel.noReports')}</p> : view.kills.map((k, i) => <KillCard key={i} kill={k} onShowProcess={onShowProcess} />)}
+        {view.kills.length === 0 ? <p className="muted">{t('kernel.noReports')}</p> : view.kills.map((k, i) => <KillCard key={i} kill={k} onShowProcess={onShowProcess} onZoom={() => onZoomKill(k.t)} />)}
         {view.otherKills.map((k, i) => (
           <div key={`o${i}`} className="other-kill muted small" data-testid="other-kill">
             {t('kernel.otherKill', { comm: k.report.comm, pid: k.report.pid, memcg: k.report.memcg })}
           </div>
         ))}
       </div>
-      <FollowTail className="kernel-lines" dep={view.kernelLines.length}>
+      <FollowTail className="kernel-lines" dep={view.kernelLines.length} label={t('tabs.kernel')}>
         {lines.length === 0 ? (
           <p className="muted">{t('kernel.noLines')}</p>
         ) : (
@@ -44,7 +44,7 @@ export function KernelPane({ view, onShowProcess }: { view: ViewState; onShowPro
   );
 }
 
-function KillCard({ kill, onShowProcess }: { kill: KillView; onShowProcess: (pid: number) => void }) {
+function KillCard({ kill, onShowProcess, onZoom }: { kill: KillView; onShowProcess: (pid: number) => void; onZoom: () => void }) {
   const { t } = useI18n();
   const r = kill.report;
   return (
@@ -55,7 +55,10 @@ function KillCard({ kill, onShowProcess }: { kill: KillView; onShowProcess: (pid
         <button className="link" data-testid="victim-link" onClick={() => onShowProcess(r.pid)} title={t('kernel.showProcess')}>
           {r.comm} ({r.pid})
         </button>
-        {kill.workload && <span className="chip">{kill.workload}</span>}
+        {kill.workload && <span className="chip">{kill.workload}</span>}{' '}
+        <button onClick={onZoom} data-testid="zoom-kill">
+          {t('kernel.zoomKill')}
+        </button>
       </div>
       <div>
         {t('kernel.memcg')}: <code>{r.memcg}</code>
@@ -155,7 +158,7 @@ export function OutputPane({ view }: { view: ViewState }) {
   const lines = tail(view.output, TAIL);
   const offset = view.output.length - lines.length;
   return (
-    <FollowTail className="output-pane" dep={view.output.length}>
+    <FollowTail className="output-pane" dep={view.output.length} label={t('tabs.output')}>
       {lines.length === 0 ? (
         <p className="muted">{t('output.none')}</p>
       ) : (
@@ -188,7 +191,7 @@ export function TimelinePane({ view }: { view: ViewState }) {
   items.sort((a, b) => a.t - b.t);
   if (items.length === 0) return <p className="muted">{t('timeline.none')}</p>;
   return (
-    <div className="timeline" data-testid="timeline">
+    <div className="timeline" data-testid="timeline" tabIndex={0} role="region" aria-label={t('tabs.timeline')}>
       {items.map((it, i) => (
         <div key={i} className={`tl ${it.cls}`}>
           <span className="kt">{formatTime(it.t)}</span> {it.text}
@@ -198,8 +201,8 @@ export function TimelinePane({ view }: { view: ViewState }) {
   );
 }
 
-/** A scrolling box that stays at the bottom while new lines arrive, unless the user scrolled up. */
-function FollowTail({ className, dep, children }: { className: string; dep: number; children: React.ReactNode }) {
+/** A scrolling box that stays at the bottom while new lines arrive, unless the user scrolled up. Focusable, so keys scroll it. */
+function FollowTail({ className, dep, label, children }: { className: string; dep: number; label: string; children: React.ReactNode }) {
   const ref = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   useEffect(() => {
@@ -210,6 +213,9 @@ function FollowTail({ className, dep, children }: { className: string; dep: numb
     <div
       className={className}
       ref={ref}
+      tabIndex={0}
+      role="log"
+      aria-label={label}
       onScroll={(e) => {
         const el = e.currentTarget;
         stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;

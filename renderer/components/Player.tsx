@@ -1,11 +1,12 @@
 // The player: the same screen for a live run and a replay. It only shows a
 // ViewState (from fold); the controls above it differ.
 
-import { useCallback, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { Chart } from 'chart.js';
 import type { StepOutline, StepView, ViewState } from '../state/view-state';
-import { countersModel, memoryModel, type Marker } from '../charts/model';
-import { LabChart } from '../charts/LabChart';
+import type { XWindow } from '../charts/model';
+import { killWindow } from '../charts/zoom';
+import { ChartPanel } from './ChartPanel';
 import { Narration } from './Narration';
 import { KernelPane, OutputPane, ProcessTable, TimelinePane } from './Panes';
 import { formatBytes, formatTime } from '../format';
@@ -22,28 +23,24 @@ export interface PlayerProps {
   onSelectStep?: (index: number) => void;
   onChart?: (chart: Chart | null) => void;
   mode: 'live' | 'replay';
+  /** The player's root element (the `f` key puts it in full screen). */
+  ref?: React.Ref<HTMLDivElement>;
 }
 
-export function Player({ view, outline, xMaxMs, controls, onSelectStep, onChart, mode }: PlayerProps) {
+export function Player({ view, outline, xMaxMs, controls, onSelectStep, onChart, mode, ref }: PlayerProps) {
   const { t, pick } = useI18n();
   const [tab, setTab] = useState<Tab>('kernel');
   const [highlightPid, setHighlightPid] = useState<number | null>(null);
   const [shownStep, setShownStep] = useState<number | null>(null);
+  const [win, setWin] = useState<XWindow>(null);
   const steps = mergeSteps(outline, view.steps);
   const current = shownStep ?? view.currentStep ?? lastStarted(view.steps);
   const step = current !== null ? steps[current] : undefined;
   const series = view.series['target'] ?? Object.values(view.series)[0];
   const run = view.run;
 
-  const memLabels = { usage: t('chart.usage'), workingSet: t('chart.workingSet'), cache: t('chart.cache'), peak: t('chart.peak'), limit: t('chart.limit') };
-  const cntLabels = { failcnt: t('chart.failcnt'), oomKills: t('chart.oomKills') };
-  const markerLabel = useCallback(
-    (m: Marker) => (m.kind === 'kill' ? t('chart.kill', { comm: m.comm, pid: m.pid }) : m.kind === 'step' ? t('player.step', { n: m.index + 1 }) : `${t('chart.limit')} ${formatBytes(m.bytes)}`),
-    [t],
-  );
-
   return (
-    <div className="player" data-testid="player" data-mode={mode}>
+    <div className="player" data-testid="player" data-mode={mode} ref={ref}>
       <header className="player-head">
         <div>
           <h2 data-testid="run-title">{run ? pick(run.scenario.title) : '…'}</h2>
@@ -59,27 +56,32 @@ export function Player({ view, outline, xMaxMs, controls, onSelectStep, onChart,
       </header>
       <div className="player-controls">{controls}</div>
       <div className="player-body">
-        <ol className="steps" data-testid="steps">
+        <ol className="steps" data-testid="steps" aria-label={t('scenarios.steps')}>
           {steps.map((s) => (
-            <li
-              key={s.index}
-              className={`step step-${s.status}${s.index === current ? ' current' : ''}`}
-              data-testid={`step-${s.index}`}
-              data-status={s.status}
-              onClick={() => {
-                setShownStep(mode === 'live' ? s.index : null);
-                onSelectStep?.(s.index);
-              }}
-            >
-              <div className="step-title">
-                <span className="step-icon">{stepIcon(s.status)}</span> {t('player.step', { n: s.index + 1 })}: {pick(s.title)}
-              </div>
+            <li key={s.index} className={`step step-${s.status}${s.index === current ? ' current' : ''}`} data-testid={`step-${s.index}`} data-status={s.status}>
+              <button
+                className="step-select"
+                aria-current={s.index === current ? 'step' : undefined}
+                onClick={() => {
+                  setShownStep(mode === 'live' ? s.index : null);
+                  onSelectStep?.(s.index);
+                }}
+              >
+                <span className="step-icon" aria-hidden="true">
+                  {stepIcon(s.status)}
+                </span>{' '}
+                {t('player.step', { n: s.index + 1 })}: {pick(s.title)}
+                <span className="sr-only"> ({t(`stepStatus.${s.status}`)})</span>
+              </button>
               {s.message && <div className="step-message">{s.message}</div>}
               {s.expectations.length > 0 && (
                 <ul className="expectations">
                   {s.expectations.map((e, i) => (
                     <li key={i} className={e.passed ? 'pass' : 'fail'} data-testid="expectation" data-passed={e.passed}>
-                      <span className="mark">{e.passed ? '✓' : '✗'}</span> {e.text} <span className="observed">{e.observed}</span>
+                      <span className="mark" aria-label={e.passed ? t('player.passedMark') : t('player.failedMark')}>
+                        {e.passed ? '✓' : '✗'}
+                      </span>{' '}
+                      {e.text} <span className="observed">{e.observed}</span>
                     </li>
                   ))}
                 </ul>
@@ -96,27 +98,7 @@ export function Player({ view, outline, xMaxMs, controls, onSelectStep, onChart,
               <Narration text={pick(step.narration)} />
             </section>
           )}
-          <LabChart
-            testId="memory-chart"
-            height={300}
-            labels={memLabels}
-            yTitle="MiB"
-            xTitle={t('chart.seconds')}
-            yFormat={(v) => `${v.toFixed(0)}`}
-            markerLabel={markerLabel}
-            onChart={onChart}
-            model={(b) => memoryModel(series, view.kills, view.steps, xMaxMs, b)}
-          />
-          <LabChart
-            testId="counters-chart"
-            height={120}
-            labels={cntLabels}
-            yTitle=""
-            xTitle=""
-            yFormat={(v) => (Number.isInteger(v) ? String(v) : '')}
-            markerLabel={(m) => (m.kind === 'kill' ? '☠' : '')}
-            model={(b) => countersModel(series, view.kills, view.steps, xMaxMs, b)}
-          />
+          <ChartPanel view={view} xMaxMs={xMaxMs} win={win} setWin={setWin} onChart={onChart} />
           <div className="markers" data-testid="markers">
             {view.kills.map((k, i) => (
               <span key={i} className="marker kill" data-testid="kill-marker">
@@ -129,7 +111,7 @@ export function Player({ view, outline, xMaxMs, controls, onSelectStep, onChart,
       </div>
       <div className="tabs">
         {(['kernel', 'processes', 'output', 'timeline'] as const).map((k) => (
-          <button key={k} className={tab === k ? 'tab active' : 'tab'} onClick={() => setTab(k)} data-testid={`tab-${k}`}>
+          <button key={k} className={tab === k ? 'tab active' : 'tab'} aria-pressed={tab === k} onClick={() => setTab(k)} data-testid={`tab-${k}`}>
             {t(`tabs.${k}`)}
             {k === 'kernel' && view.kills.length > 0 ? ` (${view.kills.length} ☠)` : ''}
           </button>
@@ -139,6 +121,7 @@ export function Player({ view, outline, xMaxMs, controls, onSelectStep, onChart,
         {tab === 'kernel' && (
           <KernelPane
             view={view}
+            onZoomKill={(killT) => setWin(killWindow(killT, xMaxMs / 1000))}
             onShowProcess={(pid) => {
               setHighlightPid(pid);
               setTab('processes');

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import type { HostEntry, IpcError, Prompt, PromptAnswer } from '../../electron/ipc';
 import { useI18n } from '../i18n/i18n';
 import { inline } from './Narration';
+import { Dialog } from './Dialog';
 
 export function PromptDialog({ prompt, host, canRemember, answer }: { prompt: Prompt; host: HostEntry | undefined; canRemember: boolean; answer: (a: PromptAnswer) => void }) {
   const { t } = useI18n();
@@ -14,8 +15,9 @@ export function PromptDialog({ prompt, host, canRemember, answer }: { prompt: Pr
   const set = (i: number, v: string) => setValues((old) => Object.assign([...old], { [i]: v }));
 
   if (prompt.kind === 'host-key') {
+    const cancel = () => answer({ kind: 'host-key', decision: 'cancel' });
     return (
-      <Modal testId="prompt-host-key" title={t('prompt.hostKey.title')}>
+      <Dialog testId="prompt-host-key" title={t('prompt.hostKey.title')} onCancel={cancel} alert>
         <p>{t('prompt.hostKey.body', { host: prompt.host })}</p>
         <p className="fingerprint" data-testid="fingerprint">
           {prompt.keyType} <code>{prompt.fingerprint}</code>
@@ -27,17 +29,18 @@ export function PromptDialog({ prompt, host, canRemember, answer }: { prompt: Pr
           <button className="primary" onClick={() => answer({ kind: 'host-key', decision: 'remember' })} data-testid="trust-remember">
             {t('prompt.hostKey.remember')}
           </button>
-          <button onClick={() => answer({ kind: 'host-key', decision: 'cancel' })} data-testid="trust-cancel">
+          <button onClick={cancel} data-testid="trust-cancel" data-initial-focus>
             {t('prompt.cancel')}
           </button>
         </div>
-      </Modal>
+      </Dialog>
     );
   }
 
   if (prompt.kind === 'keyboard-interactive') {
+    const cancel = () => answer({ kind: 'keyboard-interactive', responses: null });
     return (
-      <Modal testId="prompt-kbd" title={t('prompt.kbd.title', { host: prompt.host })}>
+      <Dialog testId="prompt-kbd" title={t('prompt.kbd.title', { host: prompt.host })} onCancel={cancel}>
         <form
           onSubmit={(e) => {
             e.preventDefault();
@@ -48,34 +51,38 @@ export function PromptDialog({ prompt, host, canRemember, answer }: { prompt: Pr
           {prompt.instructions && <p className="muted">{prompt.instructions}</p>}
           {prompt.prompts.map((q, i) => (
             <label key={i}>
-              {q.prompt}
-              <input autoFocus={i === 0} type={q.echo ? 'text' : 'password'} value={values[i] ?? ''} onChange={(e) => set(i, e.currentTarget.value)} />
+              {q.prompt || t('prompt.kbd.answer', { n: i + 1 })}
+              <input data-initial-focus={i === 0 ? true : undefined} type={q.echo ? 'text' : 'password'} value={values[i] ?? ''} onChange={(e) => set(i, e.currentTarget.value)} />
             </label>
           ))}
           <div className="form-actions">
             <button type="submit" className="primary">
               {t('prompt.ok')}
             </button>
-            <button type="button" onClick={() => answer({ kind: 'keyboard-interactive', responses: null })}>
+            <button type="button" onClick={cancel}>
               {t('prompt.cancel')}
             </button>
           </div>
         </form>
-      </Modal>
+      </Dialog>
     );
   }
 
   const title = prompt.kind === 'password' ? t('prompt.password.title', { host: prompt.host }) : t('prompt.passphrase.title', { keyFile: prompt.keyFile });
   const offerRemember = canRemember && host?.rememberSecret === true;
+  const cancel = () => answer({ kind: 'secret', value: null, remember: false });
   return (
-    <Modal testId={`prompt-${prompt.kind}`} title={title}>
+    <Dialog testId={`prompt-${prompt.kind}`} title={title} onCancel={cancel}>
       <form
         onSubmit={(e) => {
           e.preventDefault();
           answer({ kind: 'secret', value: values[0] ?? '', remember: offerRemember && remember });
         }}
       >
-        <input autoFocus type="password" data-testid="secret" value={values[0] ?? ''} onChange={(e) => set(0, e.currentTarget.value)} />
+        <label>
+          {prompt.kind === 'password' ? t('prompt.password.label') : t('prompt.passphrase.label')}
+          <input data-initial-focus type="password" autoComplete="off" data-testid="secret" value={values[0] ?? ''} onChange={(e) => set(0, e.currentTarget.value)} />
+        </label>
         {offerRemember && (
           <label className="check">
             <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.currentTarget.checked)} /> {t('prompt.remember')}
@@ -85,12 +92,12 @@ export function PromptDialog({ prompt, host, canRemember, answer }: { prompt: Pr
           <button type="submit" className="primary">
             {t('prompt.ok')}
           </button>
-          <button type="button" onClick={() => answer({ kind: 'secret', value: null, remember: false })}>
+          <button type="button" onClick={cancel}>
             {t('prompt.cancel')}
           </button>
         </div>
       </form>
-    </Modal>
+    </Dialog>
   );
 }
 
@@ -99,7 +106,7 @@ export function HostKeyChanged({ error, close }: { error: IpcError; close: () =>
   const { t } = useI18n();
   const host = error.data?.host ?? '';
   return (
-    <Modal testId="host-key-changed" title={`⚠ ${t('hostKeyChanged.title')}`} danger>
+    <Dialog testId="host-key-changed" title={`⚠ ${t('hostKeyChanged.title')}`} onCancel={close} danger alert>
       <p>{t('hostKeyChanged.body', { host })}</p>
       <table className="fingerprints">
         <tbody>
@@ -121,21 +128,10 @@ export function HostKeyChanged({ error, close }: { error: IpcError; close: () =>
       </table>
       <p>{inline(t('hostKeyChanged.next', { host: error.data?.knownHostsName ?? host }))}</p>
       <div className="form-actions">
-        <button className="danger" onClick={close} data-testid="host-key-changed-close">
+        <button className="danger" onClick={close} data-testid="host-key-changed-close" data-initial-focus>
           {t('hostKeyChanged.close')}
         </button>
       </div>
-    </Modal>
-  );
-}
-
-function Modal({ title, children, testId, danger }: { title: string; children: React.ReactNode; testId: string; danger?: boolean }) {
-  return (
-    <div className="modal-backdrop">
-      <div className={danger ? 'modal danger' : 'modal'} role="dialog" aria-modal="true" aria-label={title} data-testid={testId}>
-        <h3>{title}</h3>
-        {children}
-      </div>
-    </div>
+    </Dialog>
   );
 }

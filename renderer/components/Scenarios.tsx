@@ -13,25 +13,55 @@ export interface RunRequest {
   pauseBetweenSteps: boolean;
 }
 
-export function ScenariosView({ scenarios, connected, run }: { scenarios: ScenarioSummary[] | null; connected: HostEntry[]; run: (r: RunRequest) => void }) {
+export interface ScenariosProps {
+  scenarios: ScenarioSummary[] | null;
+  connected: HostEntry[];
+  run: (r: RunRequest) => void;
+  /** The user's own scenario folder (null: the app has none). */
+  folder: string | null;
+  reload: () => void;
+}
+
+export function ScenariosView({ scenarios, connected, run, folder, reload }: ScenariosProps) {
   const { t, pick } = useI18n();
   const [selected, setSelected] = useState<string | null>(null);
   const s = scenarios?.find((x) => x.id === selected) ?? scenarios?.[0] ?? null;
-  if (scenarios && scenarios.length === 0) return <p className="muted">{t('scenarios.none')}</p>;
+  const head = (
+    <div className="folder-row" data-testid="scenario-folder">
+      <h2>{t('scenarios.heading')}</h2>
+      <span className="muted">{folder ? t('scenarios.folder', { folder }) : t('scenarios.noFolder')}</span>
+      <button onClick={reload} data-testid="reload-scenarios">
+        ⟳ {t('scenarios.reload')}
+      </button>
+    </div>
+  );
+  if (scenarios && scenarios.length === 0)
+    return (
+      <div data-testid="scenarios-view">
+        {head}
+        <p className="muted">{t('scenarios.none')}</p>
+      </div>
+    );
   return (
-    <div className="scenarios" data-testid="scenarios-view">
-      <ul className="scenario-list">
-        {scenarios?.map((x) => (
-          <li key={x.id} className={x.id === s?.id ? 'selected' : ''} onClick={() => setSelected(x.id)} data-testid={`scenario-${x.id}`}>
-            <div className="scenario-title">{pick(x.title)}</div>
-            <div className="muted small">
-              {x.id} · {x.source === 'bundled' ? t('scenarios.bundled') : t('scenarios.user')}
-              {x.invalid ? ' · ✗' : ''}
-            </div>
-          </li>
-        ))}
-      </ul>
-      {s && <ScenarioDetail key={s.id} s={s} connected={connected} run={run} />}
+    <div data-testid="scenarios-view">
+      {head}
+      <div className="scenarios">
+        <ul className="scenario-list" aria-label={t('scenarios.heading')}>
+          {scenarios?.map((x) => (
+            <li key={x.id}>
+              <button className="scenario-item" aria-current={x.id === s?.id} onClick={() => setSelected(x.id)} data-testid={`scenario-${x.id}`}>
+                <span className="scenario-title">{pick(x.title)}</span>
+                <br />
+                <span className="muted small">
+                  {x.id} · {x.source === 'bundled' ? t('scenarios.bundled') : t('scenarios.user')}
+                  {x.invalid ? ` · ✗ ${t('scenarios.invalidShort')}` : ''}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+        {s && <ScenarioDetail key={s.id} s={s} connected={connected} run={run} />}
+      </div>
     </div>
   );
 }

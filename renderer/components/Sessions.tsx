@@ -1,13 +1,17 @@
 // The two ways the player is driven: a replay (cursor over a recording, with
-// play/pause, scrubber, speed and keys) and a live run (events pushed by main).
+// play/pause, scrubber, speed and keys) and a live run (events pushed by main),
+// which becomes a replay of its own events once it has ended.
 
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { Chart } from 'chart.js';
 import type { LabEvent } from '../../electron/lab/events';
-import type { RecordingHeader } from '../../electron/lab/recording/format';
+import { headerFromRunStart, type RecordingHeader } from '../../electron/lab/recording/format';
 import type { RunPhase, ScenarioSummary } from '../../electron/ipc';
-import { duration, marks, nextMark, prevMark, replayOrder, seek, startCursor, type Checkpoints, type ReplayCursor } from '../state/replay';
-import { outlineFromEvents, type ViewState } from '../state/view-state';
+import { duration, frameTimes, marks, nextMark, prevMark, replayOrder, seek, startCursor, type Checkpoints, type ReplayCursor } from '../state/replay';
+import { seekTarget } from '../state/keymap';
+import { toggleFullscreen, usePlayerKeys } from './use-player-keys';
+import { KeyHelp } from './KeyHelp';
+import { outlineFromEvents, type StepOutline, type ViewState } from '../state/view-state';
 import type { LiveRun } from '../state/live';
 import { Player } from './Player';
 import { formatTime } from '../format';
@@ -27,20 +31,36 @@ export type SaveExport = (kind: ExportKind, suggestedName: string, content: stri
 
 const SPEEDS = [0.5, 1, 2, 4, 8] as const;
 
-export function ReplayView({ rec, saveExport, exportRequest }: { rec: ReplayRecording; saveExport: SaveExport; exportRequest: ExportRequest }) {
+export interface ReplayViewProps {
+  rec: ReplayRecording;
+  saveExport: SaveExport;
+  exportRequest: ExportRequest;
+  /** Where the cursor starts: the first step (a recording opened) or the end (a live run just finished). */
+  startAt?: 'first-step' | 'end';
+  /** Controls of the session this replay belongs to (a finished live run keeps its Save button). */
+  extra?: ReactNode;
+  badge?: string;
+  /** The steps to list (a live run knows all of its scenario's, even those a stop left unstarted). */
+  steps?: StepOutline[];
+}
+
+export function ReplayView({ rec, saveExport, exportRequest, startAt = 'first-step', extra, badge, steps }: ReplayViewProps) {
   const { t } = useI18n();
   const events = useMemo(() => replayOrder(rec.events), [rec.events]);
   const total = useMemo(() => duration(events), [events]);
   const m = useMemo(() => marks(events), [events]);
-  const outline = useMemo(() => outlineFromEvents(events), [events]);
-  // Open at the first step, paused: the run's setup is visible, nothing has happened yet.
-  const [time, setTime] = useState(() => m.steps[0] ?? 0);
+  const frames = useMemo(() => frameTimes(events), [events]);
+  const outline = useMemo(() => steps ?? outlineFromEvents(events), [steps, events]);
+  // A recording opens at the first step, paused: the run's setup is visible, nothing has happened yet.
+  const [time, setTime] = useState(() => (startAt === 'end' ? total : (m.steps[0] ?? 0)));
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState<number>(1);
+  const [help, setHelp] = useState(false);
   const cursorRef = useRef<ReplayCursor>(startCursor());
   const checkpoints = useMemo<Checkpoints>(() => [], [events]);
   const cursor = useMemo(() => (cursorRef.current = seek(events, cursorRef.current, time, checkpoints)), [events, time, checkpoints]);
   const chart = useRef<Chart | null>(null);
+  const playerEl = useRef<HTMLDivElement>(null);
   const timeRef = useRef(time);
   timeRef.current = time;
 
@@ -57,32 +77,6 @@ export function ReplayView({ rec, saveExport, exportRequest }: { rec: ReplayReco
     return () => cancelAnimationFrame(id);
   }, [playing, speed, total]);
 
-  useEffect(() => {
-    const jump = (to: number | null) => to !== null && setTime(to);
-    const onKey = (e: KeyboardEvent) => {
-      const el = e.target as HTMLElement | null;
-      if (el && ['INPUT', 'SELECT', 'TEXTAREA'].includes(el.tagName) && (el as HTMLInputElement).type !== 'range') return;
-      if (e.key === ' ') {
-        e.preventDefault();
-        if (e.type === 'keydown' && !e.repeat) togglePlay();
-        return;
-      }
-      if (e.type !== 'keydown') return;
-      if (e.key === 'ArrowRight') jump(nextMark(m.steps, timeRef.current));
-      else if (e.key === 'ArrowLeft') jump(prevMark(m.steps, timeRef.current) ?? 0);
-      else if (e.key === ']') jump(nextMark(m.kills, timeRef.current));
-      else if (e.key === '[') jump(prevMark(m.kills, timeRef.current));
-      else return;
-      e.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    window.addEventListener('keyup', onKey);
-    return () => {
-      window.removeEventListener('keydown', onKey);
-      window.removeEventListener('keyup', onKey);
-    };
-  });
-
   const togglePlay = () => {
     if (playing) setPlaying(false);
     else {
@@ -91,11 +85,21 @@ export function ReplayView({ rec, saveExport, exportRequest }: { rec: ReplayReco
     }
   };
 
+  usePlayerKeys((a) => {
+    if (a.kind === 'toggle-play') return togglePlay();
+    if (a.kind === 'help') return setHelp(true);
+    if (a.kind === 'fullscreen') return toggleFullscreen(playerEl.current);
+    // One frame is a still: playing on would skip past it.
+    if (a.kind === 'frame') setPlaying(false);
+    const to = seekTarget(a, { time: timeRef.current, total, steps: m.steps, kills: m.kills, frames });
+    if (to !== null) setTime(to);
+  });
+
   useExportRequests(exportRequest, cursor.state, chart, saveExport, rec.header.scenario.id);
 
   const controls = (
-    <div className="replay-bar" data-testid="replay-bar">
-      <span className="mode-badge">{t('player.replay')}</span>
+    <div className="replay-bar" data-testid="replay-bar" data-playing={playing}>
+      <span className="mode-badge">{badge ?? t('player.replay')}</span>
       <button data-testid="play" onClick={togglePlay}>
         {playing ? `⏸ ${t('player.pause')}` : `▶ ${t('player.play')}`}
       </button>
@@ -105,16 +109,18 @@ export function ReplayView({ rec, saveExport, exportRequest }: { rec: ReplayReco
       <button title={t('player.nextStep')} data-testid="next-step" onClick={() => setTime(nextMark(m.steps, time) ?? time)}>
         {t('player.stepShort')} ▶
       </button>
-      <button title={t('player.prevKill')} onClick={() => setTime(prevMark(m.kills, time) ?? time)}>
+      <button title={t('player.prevKill')} aria-label={t('player.prevKill')} onClick={() => setTime(prevMark(m.kills, time) ?? time)}>
         ◀ ☠
       </button>
-      <button title={t('player.nextKill')} data-testid="next-kill" onClick={() => setTime(nextMark(m.kills, time) ?? time)}>
+      <button title={t('player.nextKill')} aria-label={t('player.nextKill')} data-testid="next-kill" onClick={() => setTime(nextMark(m.kills, time) ?? time)}>
         ☠ ▶
       </button>
       <input
         className="scrubber"
         type="range"
         data-testid="scrubber"
+        aria-label={t('player.position')}
+        aria-valuetext={`${formatTime(time)} / ${formatTime(total)}`}
         min={0}
         max={Math.max(total, 1)}
         step="any"
@@ -134,8 +140,11 @@ export function ReplayView({ rec, saveExport, exportRequest }: { rec: ReplayReco
           ))}
         </select>
       </label>
+      {extra}
       <ExportButtons onExport={(k) => exportRequest.fire(k)} />
-      <span className="muted small keys">{t('player.keys')}</span>
+      <button onClick={() => setHelp(true)} data-testid="keys-help" aria-keyshortcuts="?">
+        ? {t('keys.button')}
+      </button>
       {rec.warnings.length > 0 && (
         <details className="warnings">
           <summary>
@@ -150,18 +159,22 @@ export function ReplayView({ rec, saveExport, exportRequest }: { rec: ReplayReco
   );
 
   return (
-    <Player
-      mode="replay"
-      view={cursor.state}
-      outline={outline}
-      xMaxMs={total}
-      controls={controls}
-      onChart={(c) => (chart.current = c)}
-      onSelectStep={(i) => {
-        const at = m.steps[i];
-        if (at !== undefined) setTime(at);
-      }}
-    />
+    <>
+      <Player
+        ref={playerEl}
+        mode="replay"
+        view={cursor.state}
+        outline={outline}
+        xMaxMs={total}
+        controls={controls}
+        onChart={(c) => (chart.current = c)}
+        onSelectStep={(i) => {
+          const at = m.steps[i];
+          if (at !== undefined) setTime(at);
+        }}
+      />
+      {help && <KeyHelp close={() => setHelp(false)} live={false} />}
+    </>
   );
 }
 
@@ -191,7 +204,29 @@ export function LiveView({
   const { t } = useI18n();
   const view = useSyncExternalStore(live.run.subscribe, live.run.getView);
   const chart = useRef<Chart | null>(null);
-  useExportRequests(exportRequest, view, chart, saveExport, live.scenario.id);
+  const playerEl = useRef<HTMLDivElement>(null);
+  const [help, setHelp] = useState(false);
+  const ended = live.phase === 'ended';
+  // A finished run is replayed from its own events (App folded the last ones when it ended): every player key works on it.
+  const review = useMemo(() => (ended ? reviewOf(live) : null), [ended, live.run]);
+  const saveButton = (
+    <button onClick={onSave} disabled={!view.run}>
+      {t('player.save')}
+    </button>
+  );
+  // The finished run keeps its live controls' place (and phase) beside the replay's.
+  const endedBar = (
+    <span data-testid="live-bar" data-phase="ended">
+      {saveButton}
+    </span>
+  );
+  usePlayerKeys((a) => {
+    if (review) return; // the replay below answers
+    if (a.kind === 'help') setHelp(true);
+    else if (a.kind === 'fullscreen') toggleFullscreen(playerEl.current);
+  });
+  useExportRequests(exportRequest, view, chart, saveExport, live.scenario.id, review === null);
+  if (review) return <ReplayView rec={review} saveExport={saveExport} exportRequest={exportRequest} startAt="end" badge={`${t('player.live')} · ${t('player.ended')}`} extra={endedBar} steps={live.scenario.steps} />;
   const controls = (
     <div className="live-bar" data-testid="live-bar" data-phase={live.phase}>
       <span className="mode-badge live">● {t('player.live')}</span>
@@ -211,15 +246,27 @@ export function LiveView({
         </button>
       )}
       <span className="clock">{formatTime(view.t)}</span>
-      <button onClick={onSave} disabled={!view.run}>
-        {t('player.save')}
-      </button>
+      {saveButton}
       <ExportButtons onExport={(k) => exportRequest.fire(k)} />
+      <button onClick={() => setHelp(true)} data-testid="keys-help" aria-keyshortcuts="?">
+        ? {t('keys.button')}
+      </button>
     </div>
   );
   // The axis grows in 30 s pages so the curve does not squeeze every frame.
   const xMax = Math.max(30_000, Math.ceil((view.t + 1) / 30_000) * 30_000);
-  return <Player mode="live" view={view} outline={live.scenario.steps} xMaxMs={xMax} controls={controls} onChart={(c) => (chart.current = c)} />;
+  return (
+    <>
+      <Player ref={playerEl} mode="live" view={view} outline={live.scenario.steps} xMaxMs={xMax} controls={controls} onChart={(c) => (chart.current = c)} />
+      {help && <KeyHelp close={() => setHelp(false)} live />}
+    </>
+  );
+}
+
+function reviewOf(live: LiveInfo): ReplayRecording | null {
+  const start = live.run.events.find((e) => e.kind === 'run-start');
+  if (!start || start.kind !== 'run-start') return null;
+  return { name: live.run.runId, header: headerFromRunStart(start), events: [...live.run.events], warnings: [] };
 }
 
 function ExportButtons({ onExport }: { onExport: (k: ExportKind) => void }) {
@@ -244,11 +291,12 @@ export class ExportRequest {
   }
 }
 
-function useExportRequests(req: ExportRequest, view: ViewState, chart: React.RefObject<Chart | null>, save: SaveExport, base: string) {
+function useExportRequests(req: ExportRequest, view: ViewState, chart: React.RefObject<Chart | null>, save: SaveExport, base: string, active = true) {
   const { locale } = useI18n();
   const latest = useRef(view);
   latest.current = view;
   useEffect(() => {
+    if (!active) return;
     req.bind((kind) => {
       const v = latest.current;
       const png = chart.current?.toBase64Image('image/png') ?? null;
@@ -263,5 +311,5 @@ function useExportRequests(req: ExportRequest, view: ViewState, chart: React.Ref
       }
     });
     return () => req.bind(null);
-  }, [req, chart, save, base, locale]);
+  }, [req, chart, save, base, locale, active]);
 }

@@ -75,6 +75,13 @@ export function marks(events: readonly LabEvent[]): { steps: number[]; kills: nu
   return { steps, kills };
 }
 
+/** Times of the target's samples: `.` steps from one to the next. */
+export function frameTimes(events: readonly LabEvent[]): number[] {
+  const out: number[] = [];
+  for (const e of events) if (e.kind === 'sample' && e.cgroup === 'target') out.push(e.t);
+  return out;
+}
+
 /** The first mark after `t`, or null. */
 export function nextMark(times: readonly number[], t: number): number | null {
   for (const m of times) if (m > t) return m;

@@ -37,9 +37,14 @@ export function buildOnce(): Promise<{ renderer: string; shim: string }> {
 export class TestDialogs implements Dialogs {
   readonly opens: Array<string | null> = [];
   readonly saved: Array<{ kind: SaveKind; path: string }> = [];
+  /** Answers of the identity-file dialog, in order (null = cancelled). */
+  readonly identities: Array<string | null> = [];
   constructor(readonly saveDir: string) {}
   async openRecording() {
     return this.opens.shift() ?? null;
+  }
+  async openIdentityFile() {
+    return this.identities.shift() ?? null;
   }
   async saveFile(kind: SaveKind, suggestedName: string) {
     const path = join(this.saveDir, suggestedName);
@@ -66,6 +71,10 @@ export interface AppOptions {
   viewport?: { width: number; height: number };
   /** The bundled recordings "try without a host" offers (default scenarios/recordings). */
   demoDir?: string;
+  /** The platform main reports (default this machine's). */
+  platform?: string;
+  /** prefers-color-scheme the page sees (default light, Chromium's headless default). */
+  colorScheme?: 'light' | 'dark';
 }
 
 export async function launchBrowser(): Promise<Browser> {
@@ -90,10 +99,11 @@ export async function openApp(browser: Browser, o: AppOptions = {}): Promise<E2e
     dataDir,
     demoDir: o.demoDir ?? join(ROOT, 'scenarios', 'recordings'),
     systemLocale: o.systemLocale ?? 'en',
+    ...(o.platform ? { platform: o.platform } : {}),
     cipher: null,
     log: () => undefined,
   });
-  const context: BrowserContext = await browser.newContext({ viewport: o.viewport ?? { width: 1440, height: 1000 }, locale: o.locale ?? 'en-US' });
+  const context: BrowserContext = await browser.newContext({ viewport: o.viewport ?? { width: 1440, height: 1000 }, locale: o.locale ?? 'en-US', colorScheme: o.colorScheme ?? 'light' });
   await context.addInitScript({ content: shim });
   const page = await context.newPage();
   // Waits are on visible state; a missing element should fail fast, not after 30 s.
