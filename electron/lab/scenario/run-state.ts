@@ -34,6 +34,8 @@ export interface RunOptions {
   reconnect?: () => Promise<Transport>;
   /** Remove oomlab leftovers of earlier runs before starting (default true). */
   sweep?: boolean;
+  /** Run even with a limit that could hurt the host (0, none for a kill, at or above MemAvailable): limit-check.ts. */
+  allowLargeLimit?: boolean;
 }
 
 export class RunState {

@@ -19,6 +19,7 @@ import { RunState, type RunOptions } from './run-state';
 import { createTarget as createAndSample, perform, STOP_TIMEOUT_MS } from './actions';
 import { targetSpecOf } from './target-spec';
 import { unmetRequirement } from './requirements';
+import { unsafeLimit } from './limit-check';
 
 export interface RunResult {
   runId: string;
@@ -43,7 +44,10 @@ export function newRunId(now = new Date()): string {
   return `${stamp}-${Math.random().toString(16).slice(2, 6)}`;
 }
 
+/** Throws UnsafeLimitError (kind 'input') before anything is created on the host when the limit could hurt it. */
 export async function runScenario(opts: RunOptions): Promise<RunResult> {
+  const unsafe = opts.allowLargeLimit ? null : unsafeLimit(opts.loaded, opts.facts);
+  if (unsafe) throw unsafe;
   return new Run(opts).run();
 }
 
