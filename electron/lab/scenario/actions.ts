@@ -23,7 +23,7 @@ const HOST_READ_MS = 20_000;
 
 export async function perform(run: RunState, a: Action): Promise<void> {
   if (run.ac.signal.aborted) throw run.abortError();
-  if ('create' in a) return createTarget(run);
+  if ('create' in a) return createAndSample(run);
   if ('start' in a) return start(run, a.start);
   if ('wait' in a) return wait(run, a.wait);
   if ('set' in a) return set(run, a.set);
@@ -34,7 +34,7 @@ export async function perform(run: RunState, a: Action): Promise<void> {
 }
 
 /** Create the target and start sampling it; nothing starts before the first sample. */
-export async function createTarget(run: RunState): Promise<void> {
+export async function createAndSample(run: RunState): Promise<void> {
   const t = run.target!;
   run.targetCreated = true;
   t.attach?.(run.ctx, run.emit);

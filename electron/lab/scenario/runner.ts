@@ -16,7 +16,7 @@ import { AFTER_KILL_WINDOW_MS } from './evidence';
 import { formatDuration } from './units';
 import { Aborted, ignoreTimeout, WaitTimeout, withDeadline } from './event-gate';
 import { RunState, type RunOptions } from './run-state';
-import { createTarget as createAndSample, perform, STOP_TIMEOUT_MS } from './actions';
+import { createAndSample, perform, STOP_TIMEOUT_MS } from './actions';
 import { targetSpecOf } from './target-spec';
 import { unmetRequirement } from './requirements';
 import { unsafeLimit } from './limit-check';
