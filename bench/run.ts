@@ -14,7 +14,7 @@ import { startSampler } from '../electron/lab/sampler/sampler';
 import { measureHostClock, parseEpochSeconds } from '../electron/lab/sampler/clock';
 import { startKernelFollower } from '../electron/lab/kernel/follower';
 import type { RemoteContext } from '../electron/lab/remote';
-import { newReportParser, newRunId } from '../electron/lab/scenario/runner';
+import { newRunId } from '../electron/lab/scenario/runner';
 import { addHostOptions, appVersion, hostProblem, openHost, type HostOptions } from '../electron/cli/run';
 import { sh } from '../electron/lab/ssh/quote';
 import type { Transport } from '../electron/lab/ssh/transport';
@@ -161,7 +161,7 @@ async function main(argv: string[]): Promise<number> {
         else notes.push(`foreign header-less kill: pid ${r.pid}`);
       });
     };
-    const follower = startKernelFollower(ctx, { runId, parser: newReportParser(), resolveWorkload: (r) => target!.workloadOfCgroup(r.taskMemcg) }, onEvent);
+    const follower = startKernelFollower(ctx, { runId, resolveWorkload: (r) => target!.workloadOfCgroup(r.taskMemcg) }, onEvent);
     await follower.ready;
     let noTimestamp = 0;
     for (let i = 0; i < o.kills; i++) {

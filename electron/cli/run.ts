@@ -84,6 +84,7 @@ interface RunCliOptions extends HostOptions {
   json?: boolean;
   /** false with --no-sweep */
   sweep?: boolean;
+  allowLargeLimit?: boolean;
 }
 
 export function registerRun(program: Command, setExit: SetExit): void {
@@ -99,6 +100,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .option('--lang <locale>', 'narration language: en or zh-CN', parseLang, 'en' as Locale)
     .option('--json', 'print the events as NDJSON instead of text')
     .option('--no-sweep', "do not remove other oomlab-* cgroups first (when several runs share a host)")
+    .option('--allow-large-limit', 'run even with limit 0, no limit for a scenario that expects a kill, or a limit at or above what the host has available')
     .action(async (ref: string, o: RunCliOptions) => {
       setExit(await runCommand(ref, o));
     });
@@ -163,6 +165,7 @@ export async function runCommand(ref: string, o: RunCliOptions): Promise<number>
       signal: ac.signal,
       reconnect: session.reconnect,
       sweep: o.sweep !== false,
+      allowLargeLimit: o.allowLargeLimit === true,
     });
     printer.finish();
     if (result.outcome === 'error' && result.events.length === 0) throw new CliExit(exitCodes.host, result.reason ?? 'the run was refused'); // refused before it began (scenario requirements)

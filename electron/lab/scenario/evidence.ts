@@ -7,7 +7,7 @@
 import type { EventOf, HostReading, LabEvent } from '../events';
 import type { OomKillReport, OomTask } from '../kernel/report';
 import type { Expectation, SampleBounds } from './schema';
-import { byteBounds, describeBounds, describeByteBounds, describeKill, describeExit, lastLimit, meets, METRIC, secs, targetSamples, type Verdict } from './expectations';
+import { byteBounds, describeBounds, describeByteBounds, describeKill, describeExit, lastLimit, meets, METRIC, secs, targetSamples, type Verdict } from './judging';
 import { formatBytes } from './units';
 
 type Sample = EventOf<'sample'>;

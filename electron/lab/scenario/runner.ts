@@ -4,48 +4,24 @@
 // expectation, timeout, abort/Ctrl-C, dropped SSH link). Everything it sees or
 // does is emitted as LabEvents on the host's clock.
 
-import type { EventOf, LabEvent, LabEventBody } from '../events';
-import type { HostFacts } from '../host/facts';
+import type { LabEvent } from '../events';
 import type { Transport } from '../ssh/transport';
 import { createTarget } from '../targets/factory';
 import { sweepLeftovers } from '../targets/sweep';
-import type { Target, TargetSpec } from '../targets/target';
-import { podSpecOf } from './pod-spec';
-import type { RemoteContext } from '../remote';
-import type { WorkloadHandle, WorkloadSpec } from '../workloads/spec';
-import { startSampler, type SamplerHandle } from '../sampler/sampler';
-import { startKernelFollower, type FollowerHandle, type ReportParserLike } from '../kernel/follower';
-import { OomReportParser } from '../kernel/oom-parser';
-import { measureHostClock, type HostClock } from '../sampler/clock';
-import type { LoadedScenario } from './load';
-import type { Action, SetAction, StartAction, WaitAction } from './schema';
-import { describeWait, evaluateExpectation, waitMet, type Verdict } from './expectations';
+import type { TargetSpec } from '../targets/target';
+import { startKernelFollower, type FollowerHandle } from '../kernel/follower';
+import { measureHostClock } from '../sampler/clock';
+import type { Step } from './schema';
+import { evaluateExpectation } from './expectations';
+import type { Verdict } from './judging';
 import { AFTER_KILL_WINDOW_MS } from './evidence';
-import { formatBytes, formatDuration } from './units';
-import { canLowerOomScoreAdj, describeOvercommit, describeTrace, hostCgroupVersion, inspectWorkload, readOvercommit, traceKill } from './host-reads';
-import { leafName } from '../targets/names';
-import type { Requirements } from './schema';
-
-export interface RunOptions {
-  transport: Transport;
-  facts: HostFacts;
-  loaded: LoadedScenario;
-  appVersion: string;
-  onEvent: (e: LabEvent) => void;
-  /** Default: generated from the time. */
-  runId?: string;
-  /** Sampler tick (default the sampler's, 50 ms). */
-  intervalMs?: number;
-  processIntervalMs?: number;
-  /** Aborting (Ctrl-C, Stop) ends the run as "aborted" after cleanup. */
-  signal?: AbortSignal;
-  /** Awaited before each step from index 1 on (the desktop pauses between steps). */
-  beforeStep?: (index: number) => Promise<void>;
-  /** Opens a fresh connection to clean up after the link dropped. */
-  reconnect?: () => Promise<Transport>;
-  /** Remove oomlab leftovers of earlier runs before starting (default true). */
-  sweep?: boolean;
-}
+import { formatDuration } from './units';
+import { Aborted, ignoreTimeout, WaitTimeout, withDeadline } from './event-gate';
+import { RunState, type RunOptions } from './run-state';
+import { createAndSample, perform, STOP_TIMEOUT_MS } from './actions';
+import { targetSpecOf } from './target-spec';
+import { unmetRequirement } from './requirements';
+import { unsafeLimit } from './limit-check';
 
 export interface RunResult {
   runId: string;
@@ -59,373 +35,71 @@ export interface RunResult {
   cleanupFailed: boolean;
 }
 
-const DEFAULT_WAIT_MS = 60_000;
-const DEFAULT_TIME_CAP_MS = 5 * 60_000;
-const START_TIMEOUT_MS = 30_000;
-const STOP_TIMEOUT_MS = 15_000;
-const KILL_ATTRIBUTION_MS = 1500;
 /** Sampling goes on this long after the last step (scenario `tail`), so the chart shows what it caused. */
 const DEFAULT_TAIL_MS = 1000;
-/** After an awaited OOM kill, at most this long for a sample read after it. */
-const AFTER_KILL_SAMPLE_MS = 2000;
-
-/** Why a host cannot run a scenario (or a step) with these requirements, or null. Host capabilities asked lazily. */
-export async function unmetRequirement(req: Requirements | undefined, facts: HostFacts, ask: { lowerOomScoreAdj: () => Promise<boolean> }): Promise<string | null> {
-  if (!req) return null;
-  if (req.cgroup && hostCgroupVersion(facts) !== req.cgroup) {
-    return `needs cgroup ${req.cgroup}; ${facts.host} has its memory controller on cgroup ${hostCgroupVersion(facts)}`;
-  }
-  if (req.lowerOomScoreAdj && !(await ask.lowerOomScoreAdj())) {
-    return `needs to lower oom_score_adj below 0, which root on ${facts.host} may not do (no CAP_SYS_RESOURCE)`;
-  }
-  return null;
-}
-
-export class WaitTimeout extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'WaitTimeout';
-  }
-}
-class Aborted extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'Aborted';
-  }
-}
-
-/** The shared kernel OOM report parser, in the shape the follower takes. */
-export function newReportParser(): ReportParserLike {
-  const p = new OomReportParser();
-  return { push: (line) => p.push(line), flush: () => p.end() };
-}
+const FOLLOWER_READY_MS = 20_000;
+/** The desktop may pause between steps; a day is "paused", not "hung". */
+const BEFORE_STEP_MS = 24 * 3600_000;
 
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${stamp}-${Math.random().toString(16).slice(2, 6)}`;
 }
 
+/** Throws UnsafeLimitError (kind 'input') before anything is created on the host when the limit could hurt it. */
 export async function runScenario(opts: RunOptions): Promise<RunResult> {
+  const unsafe = opts.allowLargeLimit ? null : unsafeLimit(opts.loaded, opts.facts);
+  if (unsafe) throw unsafe;
   return new Run(opts).run();
 }
 
+type StepOutcome = 'ok' | 'failed' | 'timeout' | 'error';
+
 class Run {
-  private readonly events: LabEvent[] = [];
-  private readonly waiters = new Set<() => void>();
+  private readonly r: RunState;
+  private readonly spec: TargetSpec;
   private readonly verdicts: RunResult['verdicts'] = [];
-  private readonly ac = new AbortController();
-  private readonly runId: string;
-  private readonly workloads = new Map<string, WorkloadHandle>();
-  private clock: HostClock | null = null;
-  private target: Target | null = null;
-  private targetCreated = false;
-  private sampler: SamplerHandle | null = null;
   private follower: FollowerHandle | null = null;
-  private linkLost: Error | null = null;
-  private consumerError: Error | null = null;
   private cleanupFailed = false;
   private swept: string[] = [];
-  private stepIndex: number | null = null;
-  private stepStart = 0;
-  /** Member pids seen by the sampler, for kills whose report names no cgroup. */
-  private readonly pidWorkload = new Map<number, string>();
-  private ourKills = 0;
-  private pendingKills: Array<{ ev: EventOf<'oom-kill'>; timer: NodeJS.Timeout }> = [];
-  /** Kills in our target whose pid no workload has claimed yet (within KILL_ATTRIBUTION_MS). */
-  private unplacedKills: Array<{ ev: EventOf<'oom-kill'>; timer: NodeJS.Timeout }> = [];
-  private canLower: Promise<boolean> | null = null;
 
   constructor(private readonly o: RunOptions) {
-    this.runId = o.runId ?? newRunId();
+    this.r = new RunState(o, o.runId ?? newRunId());
+    this.spec = targetSpecOf(o.loaded.scenario, this.r.runId, o.appVersion);
   }
-
-  // ------------------------------------------------------------ events
-
-  private now(): number {
-    return this.clock ? this.clock.now() : 0;
-  }
-
-  /** Events from the remote side carry their own host-clock t; ours are stamped now. */
-  private readonly emit = (e: LabEvent): void => {
-    if (e.kind === 'processes' && e.cgroup === this.target?.id) for (const p of e.processes) if (p.workload) this.pidWorkload.set(p.pid, p.workload);
-    this.events.push(e);
-    try {
-      this.o.onEvent(e);
-    } catch (err) {
-      // A consumer that cannot keep up (recording on a full disk) ends the run.
-      if (!this.consumerError) {
-        this.consumerError = err instanceof Error ? err : new Error(String(err));
-        this.ac.abort(this.consumerError);
-      }
-    }
-    for (const w of [...this.waiters]) w();
-    if (e.kind === 'sample' && this.pendingKills.length) this.attributePending();
-    if ((e.kind === 'workload-start' || e.kind === 'processes' || e.kind === 'workload-output') && this.unplacedKills.length) for (const u of [...this.unplacedKills]) this.placeUnplaced(u.ev, false);
-  };
-
-  /**
-   * The kernel log is the whole host's: an OOM kill in someone else's cgroup
-   * is not this run's (it must not satisfy "wait for an OOM kill"), so it
-   * becomes a warning; its lines stay as kernel-line events.
-   *
-   * The kernel rate-limits the report header (10 per 5 s, host-wide), and a
-   * kill without it names no cgroup. Such a kill counts as ours when the victim
-   * was seen in our target, or when the target's oom_kill counter shows a kill
-   * not yet accounted for (within KILL_ATTRIBUTION_MS).
-   */
-  private readonly emitKernel = (e: LabEvent): void => {
-    if (e.kind !== 'oom-kill') return this.emit(e);
-    const r = e.report;
-    const workload = e.workload ?? this.workloadOfPid(r.pid);
-    const ev = workload === e.workload ? e : { ...e, workload };
-    if (workload === null && r.pid !== null && (this.inside(r.memcg) || this.inside(r.taskMemcg))) {
-      // Ours, but the victim's pid is not placed yet: its workload's start marker
-      // or the next process list may still be on the way (a group kill takes
-      // processes the OOM killer never printed a cgroup for).
-      const timer = setTimeout(() => this.placeUnplaced(ev, true), KILL_ATTRIBUTION_MS);
-      this.unplacedKills.push({ ev, timer });
-      return;
-    }
-    if (workload !== null || this.inside(r.memcg) || this.inside(r.taskMemcg)) return this.acceptKill(ev);
-    if (r.taskMemcg === null && (r.memcg === 'unknown' || r.memcg === '')) {
-      const timer = setTimeout(() => this.expirePending(ev), KILL_ATTRIBUTION_MS);
-      this.pendingKills.push({ ev, timer });
-      this.attributePending();
-      return;
-    }
-    this.foreignKill(ev, '');
-  };
-
-  /** Accept an unplaced kill once its pid is placed, or (expired) without a workload. */
-  private placeUnplaced(ev: EventOf<'oom-kill'>, expired: boolean): void {
-    const workload = this.workloadOfPid(ev.report.pid);
-    if (workload === null && !expired) return;
-    const i = this.unplacedKills.findIndex((u) => u.ev === ev);
-    if (i < 0) return;
-    clearTimeout(this.unplacedKills[i]!.timer);
-    this.unplacedKills.splice(i, 1);
-    this.acceptKill(workload === null ? ev : { ...ev, workload });
-  }
-
-  private inside(path: string | null): boolean {
-    const hp = this.target?.hierarchyPath;
-    return hp !== undefined && path !== null && (path === hp || path.startsWith(`${hp}/`));
-  }
-
-  private acceptKill(ev: EventOf<'oom-kill'>): void {
-    // memory.oom.group prints the first victim again among the members, without its cgroup.
-    if (ev.workload !== null) this.pidWorkload.set(ev.report.pid, ev.workload);
-    this.ourKills++;
-    this.emit(ev);
-    this.target?.onOomKill?.(ev.report);
-  }
-
-  private foreignKill(ev: EventOf<'oom-kill'>, why: string): void {
-    const r = ev.report;
-    this.emit({ kind: 'warning', t: ev.t, message: `OOM kill outside this run on ${this.o.transport.label}: pid ${r.pid} (${r.comm}) in ${r.taskMemcg ?? r.memcg}${why}` });
-  }
-
-  /** Header-less kills become ours while the target's counter is ahead of the kills we have. */
-  private attributePending(): void {
-    const counter = this.sampler?.latest()?.oomKills ?? null;
-    while (this.pendingKills.length && counter !== null && counter > this.ourKills) {
-      const p = this.pendingKills.shift()!;
-      clearTimeout(p.timer);
-      this.acceptKill(p.ev);
-    }
-  }
-
-  private expirePending(ev: EventOf<'oom-kill'>): void {
-    const i = this.pendingKills.findIndex((p) => p.ev === ev);
-    if (i < 0) return;
-    this.pendingKills.splice(i, 1);
-    this.foreignKill(ev, " (the report names no cgroup, and this run's oom_kill counter did not move)");
-  }
-
-  private say(body: LabEventBody): void {
-    this.emit({ ...body, t: this.now() } as LabEvent);
-  }
-
-  private action(text: string): void {
-    this.say({ kind: 'action', step: this.stepIndex, text });
-  }
-
-  private get ctx(): RemoteContext {
-    return { transport: this.o.transport, facts: this.o.facts, clock: this.clock! };
-  }
-
-  // ------------------------------------------------------------ waiting
-
-  private abortError(): Aborted {
-    const r: unknown = this.ac.signal.reason;
-    if (this.linkLost) return new Aborted(`the connection to ${this.o.transport.label} dropped: ${this.linkLost.message}`);
-    if (r instanceof Error && r === this.consumerError) return new Aborted(`could not record the run: ${r.message}`);
-    return new Aborted('interrupted');
-  }
-
-  /** Resolves with check()'s non-null result; re-checked on every event. */
-  private until<T>(check: () => T | null, timeoutMs: number, onTimeout: () => string): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const first = check();
-      if (first !== null) return resolve(first);
-      if (this.ac.signal.aborted) return reject(this.abortError());
-      const done = () => {
-        clearTimeout(timer);
-        this.waiters.delete(poll);
-        this.ac.signal.removeEventListener('abort', onAbort);
-      };
-      const poll = () => {
-        const v = check();
-        if (v !== null) {
-          done();
-          resolve(v);
-        }
-      };
-      const onAbort = () => {
-        done();
-        reject(this.abortError());
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new WaitTimeout(onTimeout()));
-      }, timeoutMs);
-      this.waiters.add(poll);
-      this.ac.signal.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-
-  /** A promise raced against abort and a deadline. */
-  private bounded<T>(p: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-    let settled: { v: T } | { e: unknown } | null = null;
-    p.then(
-      (v) => {
-        settled = { v };
-        for (const w of [...this.waiters]) w();
-      },
-      (e: unknown) => {
-        settled = { e };
-        for (const w of [...this.waiters]) w();
-      },
-    );
-    return this.until(
-      () => settled as ({ v: T } | { e: unknown } | null),
-      timeoutMs,
-      () => `${what}: no answer within ${formatDuration(timeoutMs)}`,
-    ).then((s) => {
-      if ('e' in s) throw s.e;
-      return s.v;
-    });
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return this.until<true>(() => null, ms, () => '').catch((e: unknown) => {
-      if (e instanceof WaitTimeout) return;
-      throw e;
-    }) as Promise<void>;
-  }
-
-  // ------------------------------------------------------------ the run
 
   async run(): Promise<RunResult> {
-    const { transport, facts, loaded } = this.o;
-    const s = loaded.scenario;
-    const offAbort = () => this.ac.abort(this.o.signal?.reason);
-    if (this.o.signal?.aborted) this.ac.abort(this.o.signal.reason);
-    this.o.signal?.addEventListener('abort', offAbort, { once: true });
-    const offDisconnect = transport.onDisconnect((err) => {
-      this.linkLost = err;
-      this.ac.abort(err);
+    const { r, o } = this;
+    const s = o.loaded.scenario;
+    const offAbort = () => r.ac.abort(o.signal?.reason);
+    if (o.signal?.aborted) r.ac.abort(o.signal.reason);
+    o.signal?.addEventListener('abort', offAbort, { once: true });
+    const offDisconnect = o.transport.onDisconnect((err) => {
+      r.linkLost = err;
+      r.ac.abort(err);
     });
 
     let outcome: RunResult['outcome'] = 'passed';
     let reason: string | null = null;
     // A scenario made for the other cgroup version is refused before anything is created.
-    const refused = await unmetRequirement(s.requires, facts, { lowerOomScoreAdj: () => this.lowerAllowed() }).catch((e: Error) => `cannot check the host: ${e.message}`);
+    const refused = await unmetRequirement(s.requires, o.facts, { lowerOomScoreAdj: () => r.lowerAllowed() }).catch((e: Error) => `cannot check the host: ${e.message}`);
     if (refused) {
       offDisconnect();
-      this.o.signal?.removeEventListener('abort', offAbort);
-      return { runId: this.runId, outcome: 'error', reason: `${s.id} ${refused}`, verdicts: [], events: this.events, swept: [], cleanupFailed: false };
+      o.signal?.removeEventListener('abort', offAbort);
+      return { runId: r.runId, outcome: 'error', reason: `${s.id} ${refused}`, verdicts: [], events: r.events, swept: [], cleanupFailed: false };
     }
     try {
-      if (this.o.sweep !== false) {
-        try {
-          this.swept = await sweepLeftovers(transport, facts);
-        } catch (e) {
-          // Reported after run-start, so the recording carries it.
-          this.swept = [];
-          reason = `sweeping leftovers failed: ${(e as Error).message}`;
-        }
-      }
-      this.clock = await measureHostClock(transport);
-      const spec: TargetSpec = { runId: this.runId, limitBytes: s.limit, swap: s.swap, appVersion: this.o.appVersion, ...(s.target.kind === 'docker' ? { docker: { image: s.target.image, mode: s.target.mode, network: s.target.network } } : {}), ...podSpecOf(s.target) };
-      this.target = createTarget(transport, facts, spec);
-      this.emit({
-        kind: 'run-start',
-        t: 0,
-        runId: this.runId,
-        scenario: { id: s.id, title: s.title, file: loaded.file },
-        host: facts,
-        target: { kind: this.target.kind, path: this.target.path, limitBytes: s.limit, swapPinned: this.target.swapPinned },
-        startedAt: new Date(this.clock.startEpochMs).toISOString(),
-        appVersion: this.o.appVersion,
-      });
-      if (reason) this.say({ kind: 'warning', message: reason });
-      reason = null;
-      for (const name of this.swept) this.action(`removed ${name}, left over from an earlier run`);
-
-      this.follower = startKernelFollower(
-        this.ctx,
-        {
-          runId: this.runId,
-          parser: newReportParser(),
-          // The kills of a memory.oom.group kill carry the first victim's task_memcg: only their pid says whose they are.
-          resolveWorkload: (r) => (r.groupKill ? this.workloadOfPid(r.pid) : (this.target?.workloadOfCgroup(r.taskMemcg) ?? this.workloadOfPid(r.pid))),
-        },
-        this.emitKernel,
-      );
-      await this.bounded(this.follower.ready, 20_000, `following the kernel log (${this.follower.source})`);
-
-      const explicitCreate = s.steps.some((st) => st.actions.some((a) => 'create' in a));
-      if (!explicitCreate) await this.createTarget();
+      // Reported after run-start, so the recording carries it.
+      const sweepFailed = await this.sweep();
+      await this.begin();
+      if (sweepFailed) r.say({ kind: 'warning', message: sweepFailed });
+      for (const name of this.swept) r.action(`removed ${name}, left over from an earlier run`);
+      await this.followKernel();
+      if (!s.steps.some((st) => st.actions.some((a) => 'create' in a))) await createAndSample(r);
 
       for (let i = 0; i < s.steps.length; i++) {
-        const step = s.steps[i]!;
-        if (i > 0 && this.o.beforeStep) await this.bounded(this.o.beforeStep(i), 24 * 3600_000, 'waiting to continue');
-        this.stepIndex = i;
-        this.stepStart = this.events.length;
-        this.say({ kind: 'step-start', index: i, title: step.title, narration: step.narration ?? { en: '' } });
-        const unmet = await unmetRequirement(step.requires, facts, { lowerOomScoreAdj: () => this.lowerAllowed() });
-        if (unmet) {
-          this.say({ kind: 'step-end', index: i, outcome: 'skipped', message: `this step ${unmet}` });
-          continue;
-        }
-        let stepOutcome: 'ok' | 'failed' | 'timeout' | 'error' = 'ok';
-        let message: string | null = null;
-        let fatal: unknown = null;
-        try {
-          for (const a of step.actions) await this.perform(a);
-        } catch (e) {
-          if (e instanceof WaitTimeout) stepOutcome = 'timeout';
-          else {
-            stepOutcome = 'error';
-            fatal = e;
-          }
-          message = (e as Error).message;
-        }
-        if (!(fatal instanceof Aborted) && step.expect.length) {
-          await this.settle(step.expect.some((x) => 'oomKilled' in x || 'notOomKilled' in x || 'oomKills' in x));
-          // The drop after a kill can take a few ticks on a slow host: give afterKill its window before judging.
-          const afterKill = step.expect.filter((x) => 'afterKill' in x);
-          if (afterKill.length) await this.until(() => (afterKill.every((x) => evaluateExpectation(x, this.events).passed) ? true : null), AFTER_KILL_WINDOW_MS, () => '').catch(ignoreTimeout);
-          for (const x of step.expect) {
-            const v = evaluateExpectation(x, this.events);
-            this.verdicts.push({ ...v, step: i });
-            this.say({ kind: 'expectation', step: i, text: v.text, passed: v.passed, observed: v.observed });
-            if (!v.passed && stepOutcome === 'ok') stepOutcome = 'failed';
-          }
-        }
-        this.say({ kind: 'step-end', index: i, outcome: stepOutcome, message });
-        if (fatal) throw fatal;
+        if (i > 0 && o.beforeStep) await r.gate.bounded(o.beforeStep(i), BEFORE_STEP_MS, 'waiting to continue');
+        const { stepOutcome, message } = await this.step(i, s.steps[i]!);
         if (stepOutcome === 'timeout') {
           outcome = 'failed';
           reason = `step ${i + 1}: ${message}`;
@@ -439,134 +113,120 @@ class Run {
       // Keep watching a moment: a run that ended right at a kill would otherwise
       // stop sampling before the counters show the climb's end and the drop.
       const tail = s.tail ?? DEFAULT_TAIL_MS;
-      if (this.sampler && tail > 0) {
-        this.stepIndex = null;
-        this.action(`keep sampling ${formatDuration(tail)} before cleaning up`);
-        await this.sleep(tail);
+      if (r.sampler && tail > 0) {
+        r.stepIndex = null;
+        r.action(`keep sampling ${formatDuration(tail)} before cleaning up`);
+        await r.gate.sleep(tail);
       }
     } catch (e) {
-      if (e instanceof Aborted || this.ac.signal.aborted) {
+      if (e instanceof Aborted || r.ac.signal.aborted) {
         outcome = 'aborted';
-        reason = this.abortError().message;
+        reason = r.abortError().message;
       } else {
         outcome = 'error';
         reason = (e as Error).message;
-        if (this.clock) this.say({ kind: 'error', message: reason });
+        if (r.clock) r.say({ kind: 'error', message: reason });
       }
     } finally {
-      this.stepIndex = null;
-      this.o.signal?.removeEventListener('abort', offAbort);
+      r.stepIndex = null;
+      o.signal?.removeEventListener('abort', offAbort);
       await this.cleanup();
       offDisconnect();
       if (outcome === 'passed' && this.cleanupFailed) {
         outcome = 'error';
         reason = 'cleanup failed';
       }
-      if (this.clock) this.say({ kind: 'run-end', outcome, reason });
+      if (r.clock) r.say({ kind: 'run-end', outcome, reason });
     }
-    return { runId: this.runId, outcome, reason, verdicts: this.verdicts, events: this.events, swept: this.swept, cleanupFailed: this.cleanupFailed };
+    return { runId: r.runId, outcome, reason, verdicts: this.verdicts, events: r.events, swept: this.swept, cleanupFailed: this.cleanupFailed };
   }
 
-  private workloadOfPid(pid: number): string | null {
-    for (const [name, h] of this.workloads) if (h.pid === pid || h.pids.has(pid)) return name;
-    return this.pidWorkload.get(pid) ?? null;
-  }
-
-  private async createTarget(): Promise<void> {
-    const t = this.target!;
-    this.targetCreated = true; // from here on cleanup destroys it, even if create() failed halfway
-    t.attach?.(this.ctx, this.emit);
-    await t.create();
-    this.action(
-      `created ${t.kind} ${t.path} with limit ${formatBytes(t.limitBytes)}${t.limitBytes !== null ? ` (${t.limitBytes} B)` : ''}, swap ${t.swapPinned ? 'pinned' : 'allowed'}`,
-    );
-    for (const w of t.warnings) this.say({ kind: 'warning', message: w });
-    this.sampler = startSampler(this.ctx, t, { intervalMs: this.o.intervalMs, processIntervalMs: this.o.processIntervalMs }, this.emit);
-    // Expectations need numbers: wait for the first sample before anything starts.
-    await this.until(() => (this.sampler!.latest() ? true : null), 15_000, () => 'the sampler sent no sample within 15 s');
-  }
-
-  private async perform(a: Action): Promise<void> {
-    if (this.ac.signal.aborted) throw this.abortError();
-    if ('create' in a) return this.createTarget();
-    if ('start' in a) return this.start(a.start);
-    if ('wait' in a) return this.wait(a.wait);
-    if ('set' in a) return this.set(a.set);
-    if ('read' in a) return this.readOvercommit();
-    if ('inspect' in a) return this.inspect(a.inspect);
-    if ('trace' in a) return this.trace();
-    const h = this.workloads.get(a.stop);
-    if (!h) throw new Error(`workload ${a.stop} is not running`);
-    this.action(`stop ${a.stop}`);
-    await this.bounded(h.stop(), STOP_TIMEOUT_MS, `stopping ${a.stop}`);
-  }
-
-  private async start(st: StartAction): Promise<void> {
-    const spec = toWorkloadSpec(st);
-    this.action(`start ${st.workload}: ${describeSpec(spec)}`);
-    const h = this.target!.startWorkload(this.ctx, st.workload, spec, this.emit);
-    this.workloads.set(st.workload, h);
-    await this.bounded(h.started, START_TIMEOUT_MS, `starting ${st.workload}`);
-  }
-
-  private async wait(w: WaitAction): Promise<void> {
-    if (w.for !== undefined) {
-      this.action(`wait ${formatDuration(w.for)}`);
-      return this.sleep(w.for);
-    }
-    const timeout = w.timeout ?? DEFAULT_WAIT_MS;
-    const what = describeWait(w);
-    this.action(`wait for ${what} (at most ${formatDuration(timeout)})`);
-    const started = this.now();
-    const met = await this.until(
-      () => waitMet(w, { events: this.events, stepStart: this.stepStart }),
-      timeout,
-      () => `timed out after ${formatDuration(timeout)} waiting for ${what}`,
-    );
-    this.action(`${met} (after ${formatDuration(Math.max(0, Math.round(this.now() - started)))})`);
-    if (w.oomKill !== undefined && this.sampler) {
-      // The kill is known from the kernel log; make sure the step also holds a
-      // sample read after it (the counters at the limit, failcnt, the drop).
-      const n = this.sampler.count;
-      await this.until(() => (this.sampler!.count > n ? true : null), AFTER_KILL_SAMPLE_MS, () => '').catch(ignoreTimeout);
+  /** Removes leftovers of earlier runs; a failure is only a warning (returned). */
+  private async sweep(): Promise<string | null> {
+    if (this.o.sweep === false) return null;
+    try {
+      this.swept = await sweepLeftovers(this.o.transport, this.o.facts);
+      return null;
+    } catch (e) {
+      this.swept = [];
+      return `sweeping leftovers failed: ${(e as Error).message}`;
     }
   }
 
-  private lowerAllowed(): Promise<boolean> {
-    this.canLower ??= canLowerOomScoreAdj(this.o.transport, this.o.facts);
-    return this.canLower;
+  /** The clock, the target's handle (not created yet) and run-start, which is always t = 0. */
+  private async begin(): Promise<void> {
+    const { r, o } = this;
+    const s = o.loaded.scenario;
+    const clock = await measureHostClock(o.transport);
+    r.clock = clock;
+    const target = createTarget(o.transport, o.facts, this.spec);
+    r.target = target;
+    r.emit({
+      kind: 'run-start',
+      t: 0,
+      runId: r.runId,
+      scenario: { id: s.id, title: s.title, file: o.loaded.file },
+      host: o.facts,
+      target: { kind: target.kind, path: target.path, limitBytes: s.limit, swapPinned: target.swapPinned },
+      startedAt: new Date(clock.startEpochMs).toISOString(),
+      appVersion: o.appVersion,
+    });
   }
 
-  private async readOvercommit(): Promise<void> {
-    const r = await this.bounded(readOvercommit(this.o.transport, this.o.facts), 20_000, 'reading overcommit settings');
-    const mib = (kb: number | null) => (kb === null ? '?' : formatBytes(kb * 1024));
-    this.say({ kind: 'action', step: this.stepIndex, text: `read ${describeOvercommit(r, mib)}`, read: r });
+  private async followKernel(): Promise<void> {
+    const r = this.r;
+    const follower = startKernelFollower(r.ctx, { runId: r.runId, resolveWorkload: (rep) => r.workloadOfReport(rep) }, r.emitKernel);
+    this.follower = follower;
+    await r.gate.bounded(follower.ready, FOLLOWER_READY_MS, `following the kernel log (${follower.source})`);
   }
 
-  private async inspect(workload: string): Promise<void> {
-    const h = this.workloads.get(workload);
-    if (!h) throw new Error(`workload ${workload} is not running`);
-    const leaf = `${this.target!.path}/${leafName(workload)}`;
-    const r = await this.bounded(inspectWorkload(this.o.transport, this.o.facts, workload, leaf, h.pid !== null ? [h.pid] : []), 20_000, `inspecting ${workload}`);
-    const kb = (n: number | null) => (n === null ? '?' : formatBytes(n * 1024));
-    const rows = r.processes.map((p) => `${p.pid} ${p.comm} VmSize ${kb(p.vmSizeKb)} VmRSS ${kb(p.vmRssKb)}`).join('; ');
-    this.say({ kind: 'action', step: this.stepIndex, text: `inspect ${workload}: ${rows || 'no processes'}`, read: r });
-  }
-
-  private async trace(): Promise<void> {
-    const kills = this.events.filter((e): e is EventOf<'oom-kill'> => e.kind === 'oom-kill');
-    const k = kills[kills.length - 1];
-    if (!k) throw new Error('trace: no OOM kill has been reported in this run');
-    const r = await this.bounded(traceKill(this.o.transport, this.o.facts, k.report, (p) => this.target?.workloadOfCgroup(p) ?? null), 20_000, `tracing pid ${k.report.pid}`);
-    this.say({ kind: 'action', step: this.stepIndex, text: describeTrace(r), read: r });
-  }
-
-  private async set(knobs: SetAction): Promise<void> {
-    for (const [k, v] of Object.entries(knobs) as Array<[keyof SetAction, SetAction[keyof SetAction]]>) {
-      if (v === undefined) continue;
-      await this.target!.setKnob(k, v as never);
-      this.action(`set ${k} = ${typeof v === 'number' ? `${formatBytes(v)} (${v} B)` : v === null ? 'max' : String(v)}`);
+  /** One step: its actions, then its expectations. A fatal error is rethrown after step-end. */
+  private async step(i: number, step: Step): Promise<{ stepOutcome: StepOutcome | 'skipped'; message: string | null }> {
+    const r = this.r;
+    r.stepIndex = i;
+    r.stepStart = r.events.length;
+    r.say({ kind: 'step-start', index: i, title: step.title, narration: step.narration ?? { en: '' } });
+    const unmet = await unmetRequirement(step.requires, this.o.facts, { lowerOomScoreAdj: () => r.lowerAllowed() });
+    if (unmet) {
+      r.say({ kind: 'step-end', index: i, outcome: 'skipped', message: `this step ${unmet}` });
+      return { stepOutcome: 'skipped', message: null };
     }
+    let stepOutcome: StepOutcome = 'ok';
+    let message: string | null = null;
+    let fatal: unknown = null;
+    try {
+      for (const a of step.actions) await perform(r, a);
+    } catch (e) {
+      if (e instanceof WaitTimeout) stepOutcome = 'timeout';
+      else {
+        stepOutcome = 'error';
+        fatal = e;
+      }
+      message = (e as Error).message;
+    }
+    if (!(fatal instanceof Aborted) && step.expect.length && !(await this.judge(i, step))) {
+      if (stepOutcome === 'ok') stepOutcome = 'failed';
+    }
+    r.say({ kind: 'step-end', index: i, outcome: stepOutcome, message });
+    if (fatal) throw fatal;
+    return { stepOutcome, message };
+  }
+
+  /** The step's expectations, judged once the observers caught up; true when all held. */
+  private async judge(i: number, step: Step): Promise<boolean> {
+    const r = this.r;
+    await this.settle(step.expect.some((x) => 'oomKilled' in x || 'notOomKilled' in x || 'oomKills' in x));
+    // The drop after a kill can take a few ticks on a slow host: give afterKill its window before judging.
+    const afterKill = step.expect.filter((x) => 'afterKill' in x);
+    if (afterKill.length) await r.gate.until(() => (afterKill.every((x) => evaluateExpectation(x, r.events).passed) ? true : null), AFTER_KILL_WINDOW_MS, () => '').catch(ignoreTimeout);
+    let all = true;
+    for (const x of step.expect) {
+      const v = evaluateExpectation(x, r.events);
+      this.verdicts.push({ ...v, step: i });
+      r.say({ kind: 'expectation', step: i, text: v.text, passed: v.passed, observed: v.observed });
+      all &&= v.passed;
+    }
+    return all;
   }
 
   /**
@@ -574,28 +234,24 @@ class Run {
    * kernel reports for kills the counters or workload exits already show.
    */
   private async settle(needReports: boolean): Promise<void> {
-    if (!this.sampler) return;
-    const before = this.sampler.count;
-    await this.until(() => (this.sampler!.count > before ? true : null), 3000, () => '').catch(ignoreTimeout);
+    const { gate, events } = this.r;
+    const sampler = this.r.sampler;
+    if (!sampler) return;
+    const before = sampler.count;
+    await gate.until(() => (sampler.count > before ? true : null), 3000, () => '').catch(ignoreTimeout);
     if (!needReports) return;
-    const reportsBehind = () => {
-      const reports = this.events.filter((e) => e.kind === 'oom-kill').length;
-      const counter = this.sampler!.latest()?.oomKills ?? 0;
-      const exits = this.events.filter((e) => e.kind === 'workload-exit' && e.oomKilled).length;
+    const reportsCaughtUp = () => {
+      const reports = events.filter((e) => e.kind === 'oom-kill').length;
+      const counter = sampler.latest()?.oomKills ?? 0;
+      const exits = events.filter((e) => e.kind === 'workload-exit' && e.oomKilled).length;
       return reports >= Math.max(counter, exits) ? true : null;
     };
-    await this.until(reportsBehind, 5000, () => '').catch(ignoreTimeout);
+    await gate.until(reportsCaughtUp, 5000, () => '').catch(ignoreTimeout);
   }
 
-  // ------------------------------------------------------------ cleanup
-
   private async cleanup(): Promise<void> {
-    for (const u of [...this.unplacedKills]) this.placeUnplaced(u.ev, true);
-    this.attributePending();
-    for (const p of [...this.pendingKills]) {
-      clearTimeout(p.timer);
-      this.expirePending(p.ev);
-    }
+    const r = this.r;
+    r.settleKills();
     const problems: string[] = [];
     const attempt = async (what: string, f: () => Promise<unknown>, ms: number) => {
       try {
@@ -604,25 +260,26 @@ class Run {
         problems.push(`${what}: ${(e as Error).message}`);
       }
     };
-    if (!this.linkLost) {
-      await Promise.all([...this.workloads].map(([name, h]) => attempt(`stopping ${name}`, () => h.stop(), STOP_TIMEOUT_MS)));
-      if (this.sampler) await attempt('stopping the sampler', () => this.sampler!.stop(), 10_000);
-      if (this.follower) await attempt('stopping the kernel-log follower', () => this.follower!.stop(), 10_000);
-      if (this.target && this.targetCreated) {
-        await attempt(`removing ${this.target.path}`, () => this.target!.destroy(), 60_000);
-        if (!problems.length) this.action(`removed ${this.target.path}`);
+    const { target, sampler } = r;
+    const follower = this.follower;
+    if (!r.linkLost) {
+      await Promise.all([...r.workloads].map(([name, h]) => attempt(`stopping ${name}`, () => h.stop(), STOP_TIMEOUT_MS)));
+      if (sampler) await attempt('stopping the sampler', () => sampler.stop(), 10_000);
+      if (follower) await attempt('stopping the kernel-log follower', () => follower.stop(), 10_000);
+      if (target && r.targetCreated) {
+        await attempt(`removing ${target.path}`, () => target.destroy(), 60_000);
+        if (!problems.length) r.action(`removed ${target.path}`);
       }
-    } else {
+    } else if (target && r.targetCreated) {
       // The host killed our workloads when the channels closed; the cgroup is
       // still there. Reconnect to remove it, else the next connect sweeps it.
-      if (this.target && this.targetCreated) await this.cleanupAfterDrop(problems);
+      await this.cleanupAfterDrop(target.path, problems);
     }
-    for (const p of problems) if (this.clock) this.say({ kind: 'error', message: `cleanup: ${p}` });
+    for (const p of problems) if (r.clock) r.say({ kind: 'error', message: `cleanup: ${p}` });
     if (problems.length) this.cleanupFailed = true;
   }
 
-  private async cleanupAfterDrop(problems: string[]): Promise<void> {
-    const path = this.target!.path;
+  private async cleanupAfterDrop(path: string, problems: string[]): Promise<void> {
     if (!this.o.reconnect) {
       problems.push(`the connection dropped; ${path} remains until the next connect or \`oomlab cleanup\``);
       return;
@@ -630,49 +287,12 @@ class Run {
     let t: Transport | null = null;
     try {
       t = await withDeadline(this.o.reconnect(), 60_000, 'reconnecting');
-      const st = this.o.loaded.scenario.target;
-      const again = createTarget(t, this.o.facts, { runId: this.runId, limitBytes: this.target!.limitBytes, swap: this.target!.swapPinned ? 'pinned' : 'allowed', appVersion: this.o.appVersion, ...(st.kind === 'docker' ? { docker: { image: st.image, mode: st.mode, network: st.network } } : {}), ...podSpecOf(st) });
-      await withDeadline(again.destroy(), 60_000, `removing ${path}`);
-      this.action(`reconnected and removed ${path}`);
+      await withDeadline(createTarget(t, this.o.facts, this.spec).destroy(), 60_000, `removing ${path}`);
+      this.r.action(`reconnected and removed ${path}`);
     } catch (e) {
       problems.push(`${(e as Error).message}; ${path} remains until the next connect or \`oomlab cleanup\``);
     } finally {
       await t?.close().catch(() => {});
     }
-  }
-}
-
-function ignoreTimeout(e: unknown): void {
-  if (!(e instanceof WaitTimeout)) throw e;
-}
-
-function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what}: no answer within ${formatDuration(ms)}`)), ms);
-    }),
-  ]);
-}
-
-export function toWorkloadSpec(st: StartAction): WorkloadSpec {
-  const common = { oomScoreAdj: st.oomScoreAdj, timeCapSec: Math.ceil((st.timeCap ?? DEFAULT_TIME_CAP_MS) / 1000) };
-  if ('stress' in st) return { ...common, kind: 'stress', ...st.stress };
-  if ('stress-ng' in st) return { ...common, kind: 'stress-ng', ...st['stress-ng'] };
-  if ('ramp' in st) return { ...common, kind: 'ramp', ...st.ramp };
-  return { ...common, kind: 'cache-writer', ...st['cache-writer'] };
-}
-
-export function describeSpec(s: WorkloadSpec): string {
-  const adj = s.oomScoreAdj !== undefined ? `, oom_score_adj ${s.oomScoreAdj}` : '';
-  switch (s.kind) {
-    case 'stress':
-    case 'stress-ng':
-      return `${s.kind} --vm ${s.vm} --vm-bytes ${s.vmBytes}${s.vmKeep ? ' --vm-keep' : ''}${s.vmHang !== undefined ? ` --vm-hang ${s.vmHang}` : ''}${s.kind === 'stress' && s.vmStride !== undefined ? ` --vm-stride ${s.vmStride}` : ''}${s.kind === 'stress-ng' && s.oomable ? ' --oomable' : ''} (${formatBytes(s.vmBytes)}${adj})`;
-    case 'ramp':
-      return `allocate ${s.stepMb} MiB steps at ${s.mbPerSec} MiB/s${s.maxMb ? ` up to ${s.maxMb} MiB` : ''}${adj}`;
-    case 'cache-writer':
-      return `write ${s.totalMb} MiB of page cache at ${s.mbPerSec} MiB/s${adj}`;
   }
 }

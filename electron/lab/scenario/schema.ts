@@ -10,7 +10,7 @@
 // expressed exactly in JSON Schema as a union of strict one-key objects.
 
 import { z } from 'zod';
-import { DURATION_PATTERN, SIZE_PATTERN, parseDuration, parseSize } from './units';
+import { DURATION_PATTERN, SIZE_PATTERN, durationTooLong, parseDuration, parseSize } from './units';
 
 const PARAM_REF = '\\$\\{[A-Za-z_][A-Za-z0-9_-]*\\}';
 const sizeRe = new RegExp(`${SIZE_PATTERN}|^${PARAM_REF}$`);
@@ -42,6 +42,11 @@ export const Duration = z
     const ms = parseDuration(v);
     if (ms === null) {
       ctx.addIssue({ code: 'custom', message: `expected ${DURATION_HINT}, got ${JSON.stringify(v)}` });
+      return z.NEVER;
+    }
+    const tooLong = durationTooLong(ms);
+    if (tooLong) {
+      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(v)} is ${tooLong}` });
       return z.NEVER;
     }
     return ms;

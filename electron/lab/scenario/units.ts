@@ -36,6 +36,14 @@ export function parseSize(text: string | number): number | null {
   return Number.isSafeInteger(bytes) ? bytes : null;
 }
 
+/** The longest delay a timer holds (setTimeout: 2^31-1 ms, about 596 h); a longer one fires at once. */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+
+/** Why a duration is longer than the lab can wait, or null. */
+export function durationTooLong(ms: number): string | null {
+  return ms > MAX_DURATION_MS ? `longer than the lab's timers can hold (at most 596 h = ${MAX_DURATION_MS} ms)` : null;
+}
+
 /** Milliseconds, or null when `text` is not a duration ("500ms", "20s", "2m", "1h"). */
 export function parseDuration(text: string): number | null {
   const m = /^([0-9]+(?:\.[0-9]+)?)\s*(ms|s|m|h)$/.exec(text.trim());

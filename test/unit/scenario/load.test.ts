@@ -138,6 +138,36 @@ steps:
   });
 });
 
+describe('durations a timer cannot hold', () => {
+  const TOO_LONG = "is longer than the lab's timers can hold (at most 596 h = 2147483647 ms)";
+
+  it('are refused with file:line:column and the field, wherever they are written', () => {
+    const text = `id: d
+title: D
+limit: 16Mi
+tail: 1000h
+steps:
+  - title: one
+    actions:
+      - start: { workload: hog, stress: { vmBytes: 4M }, timeCap: 600h }
+      - wait: { for: 1000h }
+      - wait: { exited: hog, timeout: 597h }
+`;
+    expect(problems(text)).toEqual([
+      { line: 4, column: 7, field: 'tail', message: `"1000h" ${TOO_LONG}` },
+      { line: 8, column: 67, field: 'steps[0].actions[0].start.timeCap', message: `"600h" ${TOO_LONG}` },
+      { line: 9, column: 22, field: 'steps[0].actions[1].wait.for', message: `"1000h" ${TOO_LONG}` },
+      { line: 10, column: 39, field: 'steps[0].actions[2].wait.timeout', message: `"597h" ${TOO_LONG}` },
+    ]);
+    expect(() => parseScenario(text.replace(/1000h|600h|597h/g, '596h'), 'x.yaml')).not.toThrow();
+  });
+
+  it('given through --param, are refused where the parameter is used', () => {
+    const text = 'id: a\ntitle: A\nlimit: 16Mi\nparams:\n  hold: { type: duration, default: 1s }\nsteps:\n  - title: s\n    actions:\n      - wait: { for: "${hold}" }\n';
+    expect(problems(text, { hold: '1000h' })).toEqual([{ line: 9, column: 22, field: 'steps[0].actions[0].wait.for', message: `"1000h" ${TOO_LONG}` }]);
+  });
+});
+
 describe('bundled scenarios', () => {
   it('all load, and are found by id', async () => {
     const all = await bundledScenarios();

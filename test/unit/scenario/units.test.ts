@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, parseDuration, parseSize } from '../../../electron/lab/scenario/units';
+import { durationTooLong, formatBytes, MAX_DURATION_MS, parseDuration, parseSize } from '../../../electron/lab/scenario/units';
 
 describe('parseSize', () => {
   it('reads Kubernetes and stress spellings as 1024-based', () => {
@@ -38,4 +38,14 @@ it('formatBytes', () => {
   expect(formatBytes(128974848)).toBe('123.0 MiB');
   expect(formatBytes(512)).toBe('512 B');
   expect(formatBytes(null)).toBe('unlimited');
+});
+
+describe('durationTooLong', () => {
+  it('refuses what a timer cannot hold (setTimeout fires at once above 2^31-1 ms)', () => {
+    expect(MAX_DURATION_MS).toBe(2147483647);
+    expect(durationTooLong(parseDuration('596h')!)).toBeNull();
+    expect(durationTooLong(MAX_DURATION_MS)).toBeNull();
+    expect(durationTooLong(MAX_DURATION_MS + 1)).toBe("longer than the lab's timers can hold (at most 596 h = 2147483647 ms)");
+    expect(durationTooLong(parseDuration('1000h')!)).not.toBeNull();
+  });
 });
