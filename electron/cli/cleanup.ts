@@ -2,14 +2,14 @@
 // workloads) left on the host by runs that did not finish, and lists them.
 import type { Command } from 'commander';
 import { sweepLeftovers } from '../lab/targets/target';
+import { openHost } from './connect';
 import { CliExit, exitCodes } from './exit';
-import type { SetExit } from './commands';
-import { addHostOptions, openHost, type HostOptions } from './run';
+import { addHostOptions, type HostFlags, type SetExit } from './options';
 
 export function registerCleanup(program: Command, setExit: SetExit): void {
   addHostOptions(program.command('cleanup').description('remove what earlier runs left on a host (oomlab-* cgroups, their processes and oomlab-labelled containers)'))
     .option('--json', 'print the removed names as a JSON array')
-    .action(async (o: HostOptions & { json?: boolean }) => {
+    .action(async (o: HostFlags & { json?: boolean }) => {
       const session = await openHost(o);
       try {
         if (!session.facts.memoryController) throw new CliExit(exitCodes.host, `${session.facts.host}: no memory cgroup controller, nothing of ours can be there`);

@@ -8,6 +8,7 @@ import type { EventOf, LabEvent, LabEventBody } from '../events';
 import type { HostFacts } from '../host/facts';
 import type { Transport } from '../ssh/transport';
 import { createTarget, sweepLeftovers, type Target, type TargetSpec } from '../targets/target';
+import { newRunId } from '../session/run-id';
 import { podSpecOf } from '../targets/pod-options';
 import { startWorkload, type RemoteContext, type WorkloadHandle, type WorkloadSpec } from '../workloads/spec';
 import { startSampler, type SamplerHandle } from '../sampler/sampler';
@@ -95,11 +96,6 @@ class Aborted extends Error {
 export function newReportParser(): ReportParserLike {
   const p = new OomReportParser();
   return { push: (line) => p.push(line), flush: () => p.end() };
-}
-
-export function newRunId(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${stamp}-${Math.random().toString(16).slice(2, 6)}`;
 }
 
 export async function runScenario(opts: RunOptions): Promise<RunResult> {
