@@ -6,6 +6,7 @@ import { holdLease, type Lease } from './lease';
 import type { HostFacts } from '../host/facts';
 import type { MemorySample, ProcessRow, TargetKind } from '../events';
 import { asRoot, Script, sh } from '../ssh/quote';
+import { execAsRoot } from '../ssh/sudo';
 import type { Transport } from '../ssh/transport';
 import { parseSamplerOutput } from '../sampler/parse';
 import { samplerCommand } from '../sampler/script';
@@ -323,7 +324,7 @@ for s in ${SCRATCH_PREFIX}*/; do
 done
 [ -d "$P" ] && rmdir "$P" 2>/dev/null && echo "removed $P"
 exit $fail`;
-  const r = await transport.exec(asRoot(script, facts.root), { timeoutMs: 120_000 });
+  const r = await execAsRoot(transport, script, facts.root, { timeoutMs: 120_000 });
   const removed = r.stdout
     .split('\n')
     .filter((l) => l.startsWith('removed '))

@@ -20,6 +20,7 @@
 import type { HostFacts } from '../host/facts';
 import type { MemorySample, ProcessRow } from '../events';
 import { asRoot, command, Script, sh } from '../ssh/quote';
+import { execAsRoot } from '../ssh/sudo';
 import { holdLease, leaseFile, LEASE_HELD_FN, type Lease } from './lease';
 import type { RemoteProcess, Transport } from '../ssh/transport';
 import { parseSamplerOutput } from '../sampler/parse';
@@ -374,7 +375,7 @@ for b in /var/tmp/oomlab_image.*; do
   [ -n "$(find "$b" -maxdepth 0 -mmin +60 2>/dev/null)" ] && rm -rf "$b" && echo "removed $b"
 done
 exit $fail`;
-  const r = await transport.exec(asRoot(script, facts.root), { timeoutMs: 120_000 });
+  const r = await execAsRoot(transport, script, facts.root, { timeoutMs: 120_000 });
   const removed = r.stdout
     .split('\n')
     .filter((l) => l.startsWith('removed '))

@@ -40,6 +40,7 @@ import { createTarget as createCgroupTarget, sweepLeftovers as sweepCgroupLeftov
 import { createDockerTarget, sweepDockerLeftovers } from './docker';
 import { createPodTarget, sweepPodLeftovers } from './pod';
 import { LabError } from '../errors';
+import { SudoRefusedError } from '../ssh/errors';
 
 /** Knob name -> the value it takes. null means "no limit" (max / -1). */
 export interface KnobValues {
@@ -171,16 +172,19 @@ export function createTarget(transport: Transport, facts: HostFacts, spec: Targe
  */
 export async function sweepLeftovers(transport: Transport, facts: HostFacts, opts: SweepOptions = {}): Promise<string[]> {
   const removed: string[] = [];
-  const errors: string[] = [];
+  const errors: Error[] = [];
   // Pods first: deleting them through the API lets the kubelet remove their containers.
   for (const sweep of [sweepPodLeftovers, sweepCgroupLeftovers, sweepDockerLeftovers]) {
     try {
       removed.push(...(await sweep(transport, facts, opts)));
     } catch (e) {
-      errors.push((e as Error).message);
+      errors.push(e as Error);
     }
   }
-  if (errors.length) throw new TargetError(`${errors.join('; ')}${removed.length ? ` (removed: ${removed.join(', ')})` : ''}`);
+  // A refused sudo is the one thing to tell the user: it refused every sweep alike.
+  const refused = errors.find((e) => e instanceof SudoRefusedError);
+  if (refused) throw refused;
+  if (errors.length) throw new TargetError(`${errors.map((e) => e.message).join('; ')}${removed.length ? ` (removed: ${removed.join(', ')})` : ''}`);
   return removed;
 }
 
