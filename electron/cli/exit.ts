@@ -41,7 +41,7 @@ interface KindRow {
 /** Per kind: the exit code and the next step. */
 export const EXIT_BY_KIND: Record<ErrorKind, KindRow> = {
   input: { code: exitCodes.badInput, next: 'fix the value named and run again', details: true },
-  config: { code: exitCodes.badInput, next: 'fix the file named, or pass another with --ssh-config / --known-hosts' },
+  config: { code: exitCodes.badInput, next: 'fix the file named, or point the flag that names it at another' },
   connection: { code: exitCodes.connection, next: 'check the address and port, and that sshd runs there' },
   timeout: { code: exitCodes.connection, next: 'check that the host answers (load, network) and run again' },
   auth: { code: exitCodes.auth, next: 'check the user name and the key (--identity) or the agent' },

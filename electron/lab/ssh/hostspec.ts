@@ -22,10 +22,12 @@ export class HostSpecError extends LabError {
 
 // As OpenSSH refuses on its command line: characters a shell would act on,
 // spaces and control characters never belong in a user or host name.
-const FORBIDDEN = /[\s\x00-\x1f\x7f'`"$\\;&<>|(){}*?!#~]/;
+const FORBIDDEN = /[\s\x00-\x1f\x7f'`"$\\;&<>|(){}]/;
+// Brackets only ever enclose an IPv6 address, and those are taken off first.
+const FORBIDDEN_IN_HOST = /[[\]]/;
 
 function checkName(what: 'user name' | 'host name', value: string, spec: string): void {
-  const bad = FORBIDDEN.exec(value);
+  const bad = FORBIDDEN.exec(value) ?? (what === 'host name' ? FORBIDDEN_IN_HOST.exec(value) : null);
   if (bad) throw new HostSpecError(spec, `the ${what} ${JSON.stringify(value)} contains ${describeChar(bad[0])}, which no ${what} has`);
 }
 

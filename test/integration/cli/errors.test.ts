@@ -54,6 +54,14 @@ describe('bad input and usage (no host needed)', () => {
     expectOneLine(r, exitCodes.badInput, /ssh config \/nonexistent\/ssh_config does not exist/);
   });
 
+  it('--debug is accepted after the subcommand, and --help documents the exit codes', async () => {
+    const r = await runCli(['scenarios', '--json', '--debug'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('"id":"two-workers-123mi"');
+    const help = await runCli(['--help'], env);
+    expect(help.stdout).toMatch(/Exit codes:[\s\S]*^ {2}6 {4}the host lacks something[\s\S]*^ {2}70 {3}internal error/m);
+  });
+
   it('a flag value of the wrong form: exit 2', async () => {
     const r = await runCli(['scenarios', '--lang', 'fr'], env);
     expectOneLine(r, exitCodes.usage, /--lang must be en or zh-CN/);
