@@ -6,7 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { registerCommands } from './cli/commands';
 import { cliFailure, exitCodes } from './cli/exit';
 
-export const EXIT_CODE_HELP = `
+const EXIT_CODE_HELP = `
 Exit codes:
   0    success (run: every expectation held)
   1    run: an expectation failed

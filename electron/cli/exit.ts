@@ -78,6 +78,6 @@ function nextStep(e: LabError, fallback: string): string {
   return fallback;
 }
 
-export function oneLine(s: string): string {
+function oneLine(s: string): string {
   return s.replace(/\s*\n\s*/g, ' ').trim();
 }

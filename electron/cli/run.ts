@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { accessSync, constants } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { LabEvent, Locale } from '../lab/events';
+import { LabError } from '../lab/errors';
 import type { ParamOverrides } from '../lab/scenario/load';
 import { runScenario, type RunResult } from '../lab/scenario/runner';
 import { hostProblem } from '../lab/session/host-problem';
@@ -111,7 +112,8 @@ export async function runCommand(ref: string, o: RunCliOptions): Promise<number>
       sweep: o.sweep !== false,
     });
     printer.finish();
-    if (result.outcome === 'error' && result.events.length === 0) throw new CliExit(exitCodes.host, result.reason ?? 'the run was refused'); // refused before it began (scenario requirements)
+    // Refused before it began (the scenario's requirements, or the sweep): the host's problem, not a run that failed.
+    if (result.outcome === 'error' && result.events.length === 0) throw new LabError('host', result.reason ?? `${session.facts.host}: the run was refused`);
     if (o.record && !o.json) process.stdout.write(`recorded ${o.record}\n`);
     if (interrupted) return exitCodes.interrupted;
     switch (result.outcome) {

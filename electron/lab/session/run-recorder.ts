@@ -15,11 +15,6 @@ export class RunRecorder {
     this.writer?.write(e);
   }
 
-  /** Whether run-start arrived (the file exists). */
-  get started(): boolean {
-    return this.writer !== null;
-  }
-
   flush(): void {
     this.writer?.flush();
   }
