@@ -1,9 +1,10 @@
 // `oomlab cleanup --host H`: removes every oomlab-* cgroup (and its
 // workloads) left on the host by runs that did not finish, and lists them.
 import type { Command } from 'commander';
+import { LabError } from '../lab/errors';
 import { sweepLeftovers } from '../lab/targets/target';
 import { openHost } from './connect';
-import { CliExit, exitCodes } from './exit';
+import { exitCodes } from './exit';
 import { addHostOptions, type HostFlags, type SetExit } from './options';
 
 export function registerCleanup(program: Command, setExit: SetExit): void {
@@ -12,7 +13,7 @@ export function registerCleanup(program: Command, setExit: SetExit): void {
     .action(async (o: HostFlags & { json?: boolean }) => {
       const session = await openHost(o);
       try {
-        if (!session.facts.memoryController) throw new CliExit(exitCodes.host, `${session.facts.host}: no memory cgroup controller, nothing of ours can be there`);
+        if (!session.facts.memoryController) throw new LabError('host', `${session.facts.host}: no memory cgroup controller, so nothing of ours can be there`, { hint: 'nothing to clean up on this host' });
         const removed = await sweepLeftovers(session.transport, session.facts);
         if (o.json) process.stdout.write(JSON.stringify(removed) + '\n');
         else if (removed.length === 0) process.stdout.write(`${session.transport.label}: nothing to clean up\n`);
