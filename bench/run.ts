@@ -14,12 +14,15 @@ import { startSampler } from '../electron/lab/sampler/sampler';
 import { measureHostClock, parseEpochSeconds } from '../electron/lab/sampler/clock';
 import { startKernelFollower } from '../electron/lab/kernel/follower';
 import type { RemoteContext } from '../electron/lab/remote';
-import { newRunId } from '../electron/lab/scenario/runner';
-import { addHostOptions, appVersion, hostProblem, openHost, type HostOptions } from '../electron/cli/run';
+import { newRunId } from '../electron/lab/session/run-id';
+import { hostProblem } from '../electron/lab/session/host-problem';
+import { appVersion } from '../electron/cli/app-version';
+import { openHost } from '../electron/cli/connect';
+import { addHostOptions, type HostFlags } from '../electron/cli/options';
 import { sh } from '../electron/lab/ssh/quote';
 import type { Transport } from '../electron/lab/ssh/transport';
 
-interface Opts extends HostOptions {
+interface Opts extends HostFlags {
   seconds: number;
   intervalMs: number;
   kills: number;
@@ -90,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
   const session = await openHost(o);
   const { transport, facts } = session;
   const problem = hostProblem(facts);
-  if (problem) throw new Error(problem);
+  if (problem) throw problem;
   const clock = await measureHostClock(transport);
   const ctx: RemoteContext = { transport, facts, clock };
   const runId = `bench-${newRunId()}`;

@@ -4,13 +4,32 @@
 
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './cli/commands';
-import { exitCodes, CliExit } from './cli/exit';
+import { cliFailure, exitCodes } from './cli/exit';
 import { packageVersion } from './lab/package-root';
 
+const EXIT_CODE_HELP = `
+Exit codes:
+  0    success (run: every expectation held)
+  1    run: an expectation failed
+  2    usage: an unknown command or flag, or a flag value of the wrong form
+  3    cannot connect, the link dropped, or the host did not answer in time
+  4    authentication failed
+  5    the host key is unknown, changed or revoked
+  6    the host lacks something (cgroups, a tool, docker), sudo -n was refused,
+       or creating / removing the run's target failed
+  7    bad input: a --host, scenario, recording, ssh config or other value (named in the message)
+  70   internal error: a bug (run again with --debug for the stack trace)
+  130  interrupted (Ctrl-C; cleanup ran first)`;
+
 export async function main(argv: string[]): Promise<number> {
+  // --debug may stand anywhere, before or after the subcommand.
+  const debug = argv.includes('--debug');
+  const args = argv.filter((a) => a !== '--debug');
   const program = new Command('oomlab')
     .description('Reproduce, watch and replay out-of-memory kills in memory cgroups, containers and pods over SSH.')
     .version(packageVersion(), '-V, --version', 'print the version')
+    .option('--debug', 'on an internal error, print its stack trace')
+    .addHelpText('after', EXIT_CODE_HELP)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
   let code = 0;
@@ -18,15 +37,12 @@ export async function main(argv: string[]): Promise<number> {
     code = c;
   });
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(args, { from: 'user' });
     return code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : exitCodes.usage;
-    if (e instanceof CliExit) {
-      if (e.message) process.stderr.write(`oomlab: ${e.message}\n`);
-      return e.code;
-    }
-    process.stderr.write(`oomlab: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
-    return exitCodes.internal;
+    const failure = cliFailure(e, debug);
+    process.stderr.write(failure.text);
+    return failure.code;
   }
 }

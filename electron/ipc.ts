@@ -26,6 +26,8 @@ export type IpcErrorCode =
   | 'ssh-config'
   | 'probe-failed'
   | 'scenario-invalid'
+  | 'invalid-input'
+  | 'target-failed'
   | 'recording-invalid'
   | 'not-connected'
   | 'busy'

@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundledScenarios } from '../electron/lab/scenario/bundled';
+import { bundledScenarios } from '../electron/lab/session/scenario-library';
 import { readRecording } from '../electron/lab/recording/read';
 import { exitCodes } from '../electron/cli/exit';
 

@@ -1,26 +1,23 @@
 // The real lab engine behind the EnginePort: SSH (or the local transport),
-// the host probe, the scenario loader and runner. Also turns the engine's
-// expected errors into IPC error values. No 'electron' import: the e2e bridge
-// uses this exact adapter.
+// the host probe, the scenario library and runner. The rules it shares with
+// the CLI live in lab/session/; its errors become IPC values in errors.ts.
+// No 'electron' import: the e2e bridge uses this exact adapter.
 
-import { existsSync, readFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import type { HostEntry, IpcError, ScenarioSummary, SshAlias } from '../ipc';
+import type { HostEntry, IpcError, IpcErrorCode, ScenarioSummary, SshAlias } from '../ipc';
 import type { HostFacts } from '../lab/host/facts';
 import type { TargetKind } from '../lab/events';
-import { RecordingError } from '../lab/recording/parse';
-import { loadScenario, ScenarioError, type LoadedScenario } from '../lab/scenario/load';
-import { probeHost, ProbeError } from '../lab/host/probe';
-import { ProbeParseError } from '../lab/host/parse';
+import type { LoadedScenario } from '../lab/scenario/load';
+import { probeHost } from '../lab/host/probe';
 import { runScenario } from '../lab/scenario/runner';
+import { hostProblem, type HostProblemCode } from '../lab/session/host-problem';
+import { ScenarioLibrary, type ScenarioSource } from '../lab/session/scenario-library';
 import { connectSsh, type ConnectOptions } from '../lab/ssh/connect';
-import { AuthError, ConnectionError, HostKeyError, SshConfigError, SudoRefusedError } from '../lab/ssh/errors';
 import { LocalTransport } from '../lab/ssh/local';
 import { SshTransport } from '../lab/ssh/ssh';
-import type { HostKeyInfo, Prompter } from '../lab/ssh/prompter';
-import { TimeoutError, type Transport } from '../lab/ssh/transport';
+import type { Prompter } from '../lab/ssh/prompter';
+import type { Transport } from '../lab/ssh/transport';
 import type { ConnectAsk, ConnectProgress, EnginePort, RunRequest } from './engine-port';
-import { UserError } from './errors';
+import { classifyEngineError, UserError } from './errors';
 import { listSshAliases } from './ssh-aliases';
 
 export interface EngineOptions {
@@ -36,34 +33,14 @@ export interface EngineOptions {
 export function createEngine(opts: EngineOptions): EnginePort {
   // Host keys trusted "once": for this app session only, never written to known_hosts.
   const trustedOnce = new Set<string>();
-  const scenarioFiles = new Map<string, string>();
+  const library = new ScenarioLibrary(opts.scenarioDirs.map((dir, i) => ({ dir, source: i === 0 ? 'bundled' : 'user' })));
 
-  const listScenarios = async (): Promise<ScenarioSummary[]> => {
-    const out: ScenarioSummary[] = [];
-    for (const [i, dir] of opts.scenarioDirs.entries()) {
-      const source = i === 0 ? 'bundled' : 'user';
-      let files: string[] = [];
-      try {
-        files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
-      } catch {
-        continue; // the user folder may not exist
-      }
-      for (const f of files) {
-        const file = join(dir, f);
-        try {
-          const loaded = await loadScenario(file);
-          if (scenarioFiles.has(loaded.scenario.id) && scenarioFiles.get(loaded.scenario.id) !== file) continue; // bundled wins
-          scenarioFiles.set(loaded.scenario.id, file);
-          out.push(summary(loaded, source));
-        } catch (e) {
-          if (!(e instanceof ScenarioError)) throw e;
-          const id = f.replace(/\.ya?ml$/, '').replace(/[^A-Za-z0-9_.-]/g, '-');
-          out.push({ id, title: { en: f }, summary: { en: '' }, file, source, targets: [], steps: [], params: [], invalid: e.message });
-        }
-      }
-    }
-    return out;
-  };
+  const listScenarios = async (): Promise<ScenarioSummary[]> =>
+    (await library.list()).map((e) =>
+      e.loaded
+        ? summary(e.loaded, e.source)
+        : { id: e.id, title: { en: e.file.split('/').pop()! }, summary: { en: '' }, file: e.file, source: e.source, targets: [], steps: [], params: [], invalid: e.error.message },
+    );
 
   return {
     appVersion: opts.appVersion,
@@ -105,11 +82,8 @@ export function createEngine(opts: EngineOptions): EnginePort {
     scenarioFolder: opts.scenarioDirs.length > 1 ? opts.scenarioDirs.at(-1)! : null,
 
     async run(req: RunRequest): Promise<void> {
-      if (scenarioFiles.size === 0) await listScenarios();
-      const file = scenarioFiles.get(req.scenarioId);
-      if (!file) throw new UserError('scenario-invalid', `No scenario with id ${req.scenarioId}.`);
       const overrides = Object.fromEntries(Object.entries(req.params).map(([k, v]) => [k, String(v)]));
-      const loaded = await loadScenario(file, overrides);
+      const loaded = await library.byId(req.scenarioId, overrides);
       await runScenario({
         transport: req.transport,
         facts: req.facts,
@@ -127,18 +101,19 @@ export function createEngine(opts: EngineOptions): EnginePort {
     sshAliases: (): SshAlias[] => listSshAliases(opts.sshConfigFile),
 
     hostProblem(facts: HostFacts): IpcError | null {
-      if (!facts.canCreateCgroup) {
-        return { code: 'no-cgroup-permission', message: `${facts.host}: cannot create memory cgroups (${facts.problems.join('; ') || 'not root and no sudo -n'}).`, data: { host: facts.host } };
-      }
-      if (facts.kernelLog.length === 0) {
-        return { code: 'host-missing-tool', message: `${facts.host}: the kernel log cannot be read (no /dev/kmsg, dmesg or journalctl access), so OOM kills would go unseen.`, data: { host: facts.host } };
-      }
-      return null;
+      const p = hostProblem(facts);
+      return p ? { code: IPC_CODE_BY_PROBLEM[p.problem], message: p.message, data: { host: p.host, next: p.hint! } } : null;
     },
 
     classify: classifyEngineError,
   };
 }
+
+const IPC_CODE_BY_PROBLEM: Record<HostProblemCode, IpcErrorCode> = {
+  'no-memory-controller': 'host-missing-tool',
+  'no-cgroup-permission': 'no-cgroup-permission',
+  'no-kernel-log': 'host-missing-tool',
+};
 
 /** Which target drivers a scenario can run on, for the library's badges. */
 function targetKindsOf(kind: string): TargetKind[] {
@@ -147,7 +122,7 @@ function targetKindsOf(kind: string): TargetKind[] {
   return [];
 }
 
-function summary(l: LoadedScenario, source: 'bundled' | 'user'): ScenarioSummary {
+function summary(l: LoadedScenario, source: ScenarioSource): ScenarioSummary {
   const s = l.scenario;
   return {
     id: s.id,
@@ -167,12 +142,7 @@ function summary(l: LoadedScenario, source: 'bundled' | 'user'): ScenarioSummary
   };
 }
 
-/**
- * "Trust once": the SSH layer records every key the prompter accepts, so the
- * line it appends is taken out again right after (the append happens
- * synchronously once our answer resolves). The key stays trusted for this
- * app session through `trustedOnce`.
- */
+/** `p`, unless the user cancels first: then a transport that still arrives is closed. */
 function abortable<T>(p: Promise<T>, signal: AbortSignal, discard: (v: T) => void): Promise<T> {
   if (signal.aborted) {
     void p.then(discard, () => undefined);
@@ -196,40 +166,4 @@ function abortable<T>(p: Promise<T>, signal: AbortSignal, discard: (v: T) => voi
       },
     );
   });
-}
-
-/** The engine's expected failures, in plain words; null means a bug. */
-export function classifyEngineError(e: unknown): IpcError | null {
-  if (e instanceof HostKeyError) {
-    if (e.problem === 'unknown') return { code: 'host-key-rejected', message: e.message, data: { host: e.host, fingerprint: e.fingerprint, keyType: e.keyType } };
-    return {
-      code: 'host-key-changed',
-      message: e.message,
-      data: {
-        host: e.host,
-        fingerprint: e.fingerprint,
-        keyType: e.keyType,
-        problem: e.problem,
-        recorded: e.recorded.map((r) => `${r.fingerprint} (${r.where})`).join(', '),
-        knownHostsName: hostKeyNameOf(e.host),
-      },
-    };
-  }
-  if (e instanceof AuthError) return { code: 'auth-failed', message: e.message, data: { host: e.host, tried: e.tried.join(', ') } };
-  if (e instanceof SudoRefusedError) return { code: 'no-cgroup-permission', message: e.message, data: { host: e.host } };
-  if (e instanceof SshConfigError) return { code: 'ssh-config', message: e.message, data: { host: e.host } };
-  if (e instanceof ConnectionError) return { code: 'unreachable', message: e.message, data: { host: e.host } };
-  if (e instanceof TimeoutError) return { code: 'unreachable', message: e.message };
-  if (e instanceof ProbeError || e instanceof ProbeParseError) return { code: 'probe-failed', message: e.message };
-  if (e instanceof ScenarioError) return { code: 'scenario-invalid', message: e.message, data: { file: e.file } };
-  if (e instanceof RecordingError) return { code: 'recording-invalid', message: e.message, data: { file: e.file, line: String(e.line) } };
-  return null;
-}
-
-/** user@host:port -> the name `ssh-keygen -R` wants ("host" or "[host]:port"). */
-function hostKeyNameOf(label: string): string {
-  const m = /^(?:[^@]*@)?(.+?)(?::(\d+))?$/.exec(label);
-  if (!m) return label;
-  const host = m[1]!;
-  return m[2] && m[2] !== '22' ? `[${host}]:${m[2]}` : host;
 }

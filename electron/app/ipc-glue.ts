@@ -5,7 +5,7 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { pushChannel, requestChannel, requestNames, type IpcResult } from '../ipc';
 import { dispatch, type DispatchOptions, type Handlers } from './dispatch';
-import type { Push } from './lab-service';
+import type { Push } from './runs';
 
 export interface IpcGlueDeps extends DispatchOptions {
   ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>;

@@ -1,20 +1,21 @@
 // The main process's side of every request in the channel map: hosts,
-// connections and their prompts, runs, recordings, exports. Plain Node: the
-// Electron-specific pieces (dialogs, safeStorage, webContents.send) come in
-// as small interfaces, so the e2e bridge runs these very handlers.
+// connections and their prompts (with the secret vault), exports; runs live in
+// runs.ts, recording files in recordings.ts. Plain Node: the Electron-specific
+// pieces (dialogs, safeStorage, webContents.send) come in as small interfaces,
+// so the e2e bridge runs these very handlers.
 
 import { randomBytes } from 'node:crypto';
-import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LabEvent, Locale } from '../lab/events';
 import type { HostFacts } from '../lab/host/facts';
 import type { Transport } from '../lab/ssh/transport';
-import { headerFromRunStart } from '../lab/recording/format';
-import { RecordingWriter } from '../lab/recording/writer';
-import type { DemoRecording, HostEntry, OpenedRecording, Prompt, PromptAnswer, PushName, PushPayloadOf, RunPhase, Settings } from '../ipc';
+import type { HostEntry, Prompt, PromptAnswer, Settings } from '../ipc';
 import type { Handlers } from './dispatch';
 import type { ConnectAsk, EnginePort } from './engine-port';
 import { UserError } from './errors';
+import { listDemos, readRecordingFile } from './recordings';
+import { Runs, type Push } from './runs';
 import { SecretVault, type SecretCipher } from './secrets';
 import { JsonStore, type StoredHost } from './store';
 
@@ -26,8 +27,6 @@ export interface Dialogs {
   saveFile(kind: SaveKind, suggestedName: string): Promise<string | null>;
   openIdentityFile(): Promise<string | null>;
 }
-
-export type Push = <K extends PushName>(name: K, payload: PushPayloadOf<K>) => void;
 
 export interface LabServiceDeps {
   engine: EnginePort;
@@ -47,7 +46,6 @@ export interface LabServiceDeps {
 }
 
 export const LOCAL_HOST_ID = 'local';
-const MAX_RECORDING_BYTES = 512 * 1024 * 1024;
 
 interface Connection {
   state: 'connecting' | 'connected';
@@ -57,31 +55,17 @@ interface Connection {
   runId: string | null;
 }
 
-interface RunState {
-  id: string;
-  hostId: string;
-  phase: RunPhase;
-  abort: AbortController;
-  events: LabEvent[];
-  buffer: LabEvent[];
-  timer: NodeJS.Timeout | null;
-  writer: RecordingWriter | null;
-  autosave: string;
-  scenarioId: string;
-  release: (() => void) | null;
-  done: Promise<void>;
-}
-
 export class LabService {
   readonly store: JsonStore;
   readonly vault: SecretVault;
   private readonly connections = new Map<string, Connection>();
   private readonly prompts = new Map<string, { hostId: string; resolve: (a: PromptAnswer | null) => void; kind: Prompt['kind'] }>();
-  private readonly runs = new Map<string, RunState>();
+  private readonly runs: Runs;
 
   constructor(private readonly deps: LabServiceDeps) {
     this.store = new JsonStore(deps.dataDir, deps.log);
     this.vault = new SecretVault(this.store, deps.cipher);
+    this.runs = new Runs(deps);
   }
 
   /** The request handlers, one per channel of the map. */
@@ -145,35 +129,28 @@ export class LabService {
       listScenarios: async () => this.deps.engine.listScenarios(),
       startRun: async (r) => this.startRun(r.hostId, r.scenarioId, r.params, r.pauseBetweenSteps),
       continueRun: async ({ runId }) => {
-        const run = this.run(runId);
-        run.release?.();
+        this.runs.get(runId).release?.();
         return null;
       },
       stopRun: async ({ runId }) => {
-        const run = this.run(runId);
-        if (run.phase !== 'ended') {
-          this.setPhase(run, 'stopping', null);
-          run.abort.abort();
-          run.release?.();
-        }
-        await run.done;
+        await this.runs.stop(this.runs.get(runId));
         return null;
       },
       saveRunRecording: async ({ runId }) => {
-        const run = this.run(runId);
-        run.writer?.flush();
+        const run = this.runs.get(runId);
+        run.recorder.flush();
         const path = await this.deps.dialogs.saveFile('recording', `${run.scenarioId}-${runId}.ndjson`);
         if (!path) return null;
-        copyFileSync(run.autosave, path);
+        copyFileSync(run.recorder.path, path);
         return { path };
       },
       openRecording: async () => {
         const path = await this.deps.dialogs.openRecording();
         return path ? readRecordingFile(path) : null;
       },
-      listDemoRecordings: async () => this.demos(),
+      listDemoRecordings: async () => listDemos(this.deps.demoDir, this.deps.log),
       openDemoRecording: async ({ name }) => {
-        if (!this.demos().some((d) => d.name === name)) throw new UserError('recording-invalid', `No bundled recording named ${name}.`);
+        if (!listDemos(this.deps.demoDir, this.deps.log).some((d) => d.name === name)) throw new UserError('recording-invalid', `No bundled recording named ${name}.`);
         return readRecordingFile(join(this.deps.demoDir, name));
       },
       saveExport: async ({ kind, suggestedName, content }) => {
@@ -262,13 +239,11 @@ export class LabService {
   private async disconnect(hostId: string): Promise<void> {
     const conn = this.connections.get(hostId);
     if (!conn) return;
-    if (conn.runId) {
+    if (conn.runId && this.runs.isLive(conn.runId)) {
       const run = this.runs.get(conn.runId);
-      if (run && run.phase !== 'ended') {
-        run.abort.abort();
-        run.release?.();
-        await run.done;
-      }
+      run.abort.abort();
+      run.release?.();
+      await run.done;
     }
     this.connections.delete(hostId);
     conn.abort.abort();
@@ -331,112 +306,20 @@ export class LabService {
 
   // ------------------------------------------------------------------ runs
 
-  private async startRun(hostId: string, scenarioId: string, params: Record<string, number | string>, pauseBetweenSteps: boolean) {
+  private startRun(hostId: string, scenarioId: string, params: Record<string, number | string>, pauseBetweenSteps: boolean) {
     const conn = this.connections.get(hostId);
     if (!conn || conn.state !== 'connected' || !conn.transport || !conn.facts) {
       throw new UserError('not-connected', `Connect to ${this.hostById(hostId).label} first.`);
     }
-    if (conn.runId && this.runs.get(conn.runId)?.phase !== 'ended') throw new UserError('busy', 'A run is already going on this host; stop it first.');
-    const problem = this.deps.engine.hostProblem(conn.facts);
-    if (problem) throw new UserError(problem.code, problem.message, problem.data);
-    const id = newRunId();
-    const autosaveDir = join(this.deps.dataDir, 'recordings');
-    mkdirSync(autosaveDir, { recursive: true });
-    let finish!: () => void;
-    const run: RunState = {
-      id,
-      hostId,
-      phase: 'running',
-      abort: new AbortController(),
-      events: [],
-      buffer: [],
-      timer: null,
-      writer: null,
-      autosave: join(autosaveDir, `${id}.ndjson`),
-      scenarioId,
-      release: null,
-      done: new Promise<void>((r) => (finish = r)),
-    };
-    this.runs.set(id, run);
-    conn.runId = id;
-    this.setPhase(run, 'running', null);
-
-    const onEvent = (e: LabEvent) => {
-      if (e.kind === 'run-start' && !run.writer) run.writer = new RecordingWriter(run.autosave, headerFromRunStart(e));
-      run.writer?.write(e);
-      run.events.push(e);
-      run.buffer.push(e);
-      run.timer ??= setTimeout(() => this.flushRun(run), this.deps.pushIntervalMs ?? 50);
-    };
-    const beforeStep = async (index: number) => {
-      if (!pauseBetweenSteps || index === 0 || run.abort.signal.aborted) return;
-      this.flushRun(run);
-      this.setPhase(run, 'waiting', index);
-      await new Promise<void>((r) => (run.release = r));
-      run.release = null;
-      if (!run.abort.signal.aborted) this.setPhase(run, 'running', null);
-    };
-
-    void this.deps.engine
-      .run({ transport: conn.transport, facts: conn.facts, scenarioId, params, runId: id, onEvent, beforeStep, signal: run.abort.signal })
-      .catch((e) => {
-        const err = this.deps.engine.classify(e) ?? { code: 'internal', message: (e as Error).message };
-        if (err.code === 'internal') this.deps.log(`run ${id}: ${(e as Error).stack ?? e}`);
-        onEvent({ kind: 'error', t: run.events.at(-1)?.t ?? 0, message: err.message });
-      })
-      .finally(() => {
-        this.flushRun(run);
-        run.writer?.end();
-        this.setPhase(run, 'ended', null);
-        finish();
-      });
-    return { runId: id };
-  }
-
-  private flushRun(run: RunState): void {
-    if (run.timer) clearTimeout(run.timer);
-    run.timer = null;
-    if (run.buffer.length === 0) return;
-    const events = run.buffer;
-    run.buffer = [];
-    this.deps.push('runEvents', { runId: run.id, events });
-  }
-
-  private setPhase(run: RunState, phase: RunPhase, nextStep: number | null): void {
-    run.phase = phase;
-    this.deps.push('runPhase', { runId: run.id, phase, nextStep });
-  }
-
-  private run(runId: string): RunState {
-    const r = this.runs.get(runId);
-    if (!r) throw new UserError('invalid-request', `No run ${runId} in this session.`);
-    return r;
+    if (this.runs.isLive(conn.runId)) throw new UserError('busy', 'A run is already going on this host; stop it first.');
+    const run = this.runs.start({ hostId, transport: conn.transport, facts: conn.facts, scenarioId, params, pauseBetweenSteps });
+    conn.runId = run.id;
+    return { runId: run.id };
   }
 
   /** Events of a run so far (the e2e bridge and tests read them). */
   runEvents(runId: string): readonly LabEvent[] {
-    return this.run(runId).events;
-  }
-
-  // ------------------------------------------------------------------ recordings
-
-  private demos(): DemoRecording[] {
-    let names: string[];
-    try {
-      names = readdirSync(this.deps.demoDir).filter((n) => n.endsWith('.ndjson')).sort();
-    } catch {
-      return [];
-    }
-    return names.flatMap((name) => {
-      const file = join(this.deps.demoDir, name);
-      try {
-        const head = JSON.parse(firstLine(file)) as { scenario?: { id?: string; title?: { en: string } } };
-        return [{ name, title: head.scenario?.title ?? { en: name }, scenarioId: head.scenario?.id ?? '', bytes: statSync(file).size }];
-      } catch {
-        this.deps.log(`${file}: not a recording, not listed`);
-        return [];
-      }
-    });
+    return this.runs.get(runId).events;
   }
 
   /** Stop every run and close every connection (app quit). */
@@ -445,37 +328,6 @@ export class LabService {
   }
 }
 
-function readRecordingFile(path: string): OpenedRecording {
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch (e) {
-    throw new UserError('io', `Cannot open ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`);
-  }
-  if (size > MAX_RECORDING_BYTES) throw new UserError('recording-invalid', `${path} is ${Math.round(size / 2 ** 20)} MiB; recordings larger than 512 MiB are not opened.`);
-  return { name: basename(path), path, text: readFileSync(path, 'utf8') };
-}
-
-/** The header line only: demo recordings can be megabytes. */
-function firstLine(file: string): string {
-  const fd = openSync(file, 'r');
-  try {
-    const buf = Buffer.alloc(256 * 1024);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    const text = buf.subarray(0, n).toString('utf8');
-    const nl = text.indexOf('\n');
-    return nl < 0 ? text : text.slice(0, nl);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 function newId(prefix: string): string {
   return `${prefix}-${randomBytes(6).toString('hex')}`;
-}
-
-function newRunId(): string {
-  const d = new Date();
-  const stamp = d.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  return `r${stamp}-${randomBytes(3).toString('hex')}`;
 }

@@ -1,6 +1,7 @@
 // The list of subcommands. Each module adds its own command to the program and
 // reports its exit code through setExit.
 import type { Command } from 'commander';
+import type { SetExit } from './options';
 import { registerLabvm } from './labvm';
 import { registerRun } from './run';
 import { registerReplay } from './replay';
@@ -9,11 +10,7 @@ import { registerScenarios } from './scenarios';
 import { registerProbe } from './probe';
 import { registerKmsg } from './kmsg';
 
-export type SetExit = (code: number) => void;
-
 export function registerCommands(program: Command, setExit: SetExit): void {
-  void program;
-  void setExit;
   registerLabvm(program, setExit);
   registerRun(program, setExit);
   registerReplay(program, setExit);

@@ -1,38 +1,16 @@
-// The --host flags every host command shares (probe, run, cleanup), the
-// terminal's answers to SSH questions, and the mapping of SSH failures to exit
-// codes with a one-line reason.
+// Opening a host from the --host flags (cli/options.ts): SSH or the local
+// transport, the probe, and the terminal's answers to SSH questions.
 //
-//   addConnectOptions(cmd);  ...  const { transport, facts } = await openTransport(opts, { probe: true });
+//   addHostOptions(cmd);  ...  const { transport, facts } = await openHost(opts);
 
-import type { Command } from 'commander';
 import type { HostFacts } from '../lab/host/facts';
-import { probeHost, ProbeError } from '../lab/host/probe';
-import { ProbeParseError } from '../lab/host/parse';
+import { probeHost } from '../lab/host/probe';
 import { connectSsh, type ConnectOptions } from '../lab/ssh/connect';
-import { HostKeyError, SshError } from '../lab/ssh/errors';
+import { HostKeyError } from '../lab/ssh/errors';
 import { LocalTransport } from '../lab/ssh/local';
 import type { HostKeyInfo, Prompter } from '../lab/ssh/prompter';
 import type { Transport } from '../lab/ssh/transport';
-import { CliExit, exitCodes } from './exit';
-
-export interface ConnectFlags {
-  host: string;
-  identity?: string[];
-  knownHosts?: string;
-  sshConfig?: string;
-  acceptNewHostKey?: boolean;
-}
-
-const collect = (v: string, prev: string[] = []) => [...prev, v];
-
-export function addConnectOptions(cmd: Command): Command {
-  return cmd
-    .requiredOption('--host <host>', '"local" (this machine, no SSH), [user@]host[:port], or an ssh config alias')
-    .option('--identity <file>', 'private key to try first, like ssh -i (repeatable)', collect)
-    .option('--known-hosts <file>', 'known_hosts file to check, and to record accepted keys in (default ~/.ssh/known_hosts)')
-    .option('--ssh-config <file>', 'read only this ssh config file, like ssh -F (default ~/.ssh/config)')
-    .option('--accept-new-host-key', 'trust a host key seen for the first time and record it (a changed key is always refused)');
-}
+import type { HostFlags } from './options';
 
 export interface OpenHooks {
   /** Replace the terminal prompter (tests, the desktop app). */
@@ -46,11 +24,10 @@ export interface OpenHooks {
 }
 
 /**
- * Connect as the flags say (`--host local`: LocalTransport, same contract);
- * failures become CliExit with the exit code for connection (3),
- * authentication (4), host key (5), host (6) or bad input (7).
+ * Connect as the flags say (`--host local`: LocalTransport, same contract).
+ * Failures are the engine's LabErrors; cli/exit.ts turns them into exit codes.
  */
-export async function openTransport(flags: ConnectFlags, hooks: OpenHooks = {}): Promise<{ transport: Transport; facts?: HostFacts }> {
+export async function openTransport(flags: HostFlags, hooks: OpenHooks = {}): Promise<{ transport: Transport; facts?: HostFacts }> {
   const err = hooks.stderr ?? ((s: string) => void process.stderr.write(s));
   let transport: Transport;
   if (flags.host === 'local') transport = new LocalTransport();
@@ -64,8 +41,9 @@ export async function openTransport(flags: ConnectFlags, hooks: OpenHooks = {}):
         ...hooks.connect,
       });
     } catch (e) {
+      // OpenSSH's multi-line warning for a changed key comes before the one-line reason.
       if (e instanceof HostKeyError && e.warning) err(`${e.warning}\n`);
-      throw toCliExit(e);
+      throw e;
     }
   }
   if (!hooks.probe) return { transport };
@@ -73,26 +51,21 @@ export async function openTransport(flags: ConnectFlags, hooks: OpenHooks = {}):
     return { transport, facts: await probeHost(transport) };
   } catch (e) {
     await transport.close().catch(() => {});
-    throw toCliExit(e);
+    throw e;
   }
 }
 
-/** Exit code and one-line reason for an expected failure; anything else passes through. */
-export function toCliExit(e: unknown): unknown {
-  if (e instanceof HostKeyError && e.problem === 'unknown') {
-    return new CliExit(exitCodes.hostKey, `${e.message}; if that is the right key, run again with --accept-new-host-key`);
-  }
-  if (e instanceof SshError) {
-    const code = { connection: exitCodes.connection, auth: exitCodes.auth, hostKey: exitCodes.hostKey, sudo: exitCodes.host, config: exitCodes.badInput }[e.kind];
-    return new CliExit(code, oneLine(e.message));
-  }
-  if (e instanceof ProbeError || e instanceof ProbeParseError) return new CliExit(exitCodes.host, oneLine(e.message));
-  if (e instanceof Error && e.name === 'TimeoutError') return new CliExit(exitCodes.connection, oneLine(e.message));
-  return e;
+export interface HostSession {
+  transport: Transport;
+  facts: HostFacts;
+  /** A fresh connection to the same host (cleanup after a dropped link). */
+  reconnect: () => Promise<Transport>;
 }
 
-function oneLine(s: string): string {
-  return s.replace(/\s*\n\s*/g, ' ');
+/** Connect (the shared --host flags) and probe. */
+export async function openHost(o: HostFlags): Promise<HostSession> {
+  const { transport, facts } = await openTransport(o, { probe: true });
+  return { transport, facts: facts!, reconnect: async () => (await openTransport(o)).transport };
 }
 
 /**

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { scanKernelLog } from '../lab/kernel/kernel-log';
 import type { OomIncompleteReport, OomKillReport } from '../lab/kernel/report';
 import { CliExit, exitCodes } from './exit';
-import type { SetExit } from './commands';
+import type { SetExit } from './options';
 
 type AnyReport = OomKillReport | OomIncompleteReport;
 

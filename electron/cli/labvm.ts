@@ -8,13 +8,13 @@ import type { Command } from 'commander';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chooseAccel, probeAccel, type Accel } from '../lab/labvm/accel';
-import { buildImage, buildPrerequisites, BuildPrerequisiteError } from '../lab/labvm/build';
+import { buildImage, buildPrerequisites } from '../lab/labvm/build';
 import { cacheRoot, contentKey, imageDir } from '../lab/labvm/config';
 import { readImage } from '../lab/labvm/image';
-import { isOurQemu, launchPrerequisites, LabVmStartError, sshArgs, startVm, stopQemu, STATE_FILE, type LabVmState } from '../lab/labvm/launch';
+import { isOurQemu, launchPrerequisites, sshArgs, startVm, stopQemu, STATE_FILE, type LabVmState } from '../lab/labvm/launch';
 import { quote } from '../lab/ssh/quote';
 import { CliExit, exitCodes } from './exit';
-import type { SetExit } from './commands';
+import type { SetExit } from './options';
 
 /** The CLI's one detached VM lives here (tests use their own temp run dirs). */
 export function cliRunDir(root = cacheRoot()): string {
@@ -78,13 +78,8 @@ export function registerLabvm(program: Command, setExit: SetExit): void {
         say(`lab VM image ${have.manifest.key} is already built in ${have.dir} (--force rebuilds it)`);
         return setExit(exitCodes.ok);
       }
-      try {
-        const img = await buildImage({ force: o.force, mirror: o.mirror, log: say });
-        process.stdout.write(`${img.dir}\n`);
-      } catch (e) {
-        if (e instanceof BuildPrerequisiteError) throw new CliExit(exitCodes.host, e.message);
-        throw e;
-      }
+      const img = await buildImage({ force: o.force, mirror: o.mirror, log: say });
+      process.stdout.write(`${img.dir}\n`);
       setExit(exitCodes.ok);
     });
 
@@ -111,15 +106,10 @@ export function registerLabvm(program: Command, setExit: SetExit): void {
       }
       const runDir = cliRunDir();
       rmSync(runDir, { recursive: true, force: true });
-      try {
-        const vm = await startVm({ image: img, runDir, detached: true, memoryMiB: o.memory, cpus: o.cpus, accel: o.accel, log: say });
-        const { stop: _stop, sshArgs: _ssh, spec: _spec, ...state } = vm;
-        if (o.json) process.stdout.write(JSON.stringify(state, null, 2) + '\n');
-        else process.stdout.write(`lab VM running (qemu pid ${vm.pid}, ${vm.accel.accel}, ssh after ${(vm.bootMs / 1000).toFixed(1)} s):\n${howToConnect(vm)}\nstop it with: npx oomlab labvm stop\n`);
-      } catch (e) {
-        if (e instanceof LabVmStartError) throw new CliExit(exitCodes.host, e.message);
-        throw e;
-      }
+      const vm = await startVm({ image: img, runDir, detached: true, memoryMiB: o.memory, cpus: o.cpus, accel: o.accel, log: say });
+      const { stop: _stop, sshArgs: _ssh, spec: _spec, ...state } = vm;
+      if (o.json) process.stdout.write(JSON.stringify(state, null, 2) + '\n');
+      else process.stdout.write(`lab VM running (qemu pid ${vm.pid}, ${vm.accel.accel}, ssh after ${(vm.bootMs / 1000).toFixed(1)} s):\n${howToConnect(vm)}\nstop it with: npx oomlab labvm stop\n`);
       setExit(exitCodes.ok);
     });
 

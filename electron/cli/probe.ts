@@ -4,20 +4,20 @@
 
 import type { Command } from 'commander';
 import type { HostFacts } from '../lab/host/facts';
-import { addConnectOptions, openTransport, type ConnectFlags } from './connect';
-import type { SetExit } from './commands';
+import { openHost } from './connect';
 import { exitCodes } from './exit';
+import { addHostOptions, type HostFlags, type SetExit } from './options';
 
 export function registerProbe(program: Command, setExit: SetExit): void {
-  addConnectOptions(
+  addHostOptions(
     program
       .command('probe')
       .description('connect to a host and report what the lab can do there (cgroups, tools, memory, privileges)')
       .option('--json', 'print the facts as one JSON object'),
-  ).action(async (opts: ConnectFlags & { json?: boolean }) => {
-    const { transport, facts } = await openTransport(opts, { probe: true });
+  ).action(async (opts: HostFlags & { json?: boolean }) => {
+    const { transport, facts } = await openHost(opts);
     await transport.close();
-    process.stdout.write(opts.json ? `${JSON.stringify(facts, null, 2)}\n` : formatFacts(facts!));
+    process.stdout.write(opts.json ? `${JSON.stringify(facts, null, 2)}\n` : formatFacts(facts));
     setExit(exitCodes.ok);
   });
 }

@@ -3,11 +3,9 @@
 import type { Command } from 'commander';
 import type { Locale } from '../lab/events';
 import { readRecording } from '../lab/recording/read';
-import { RecordingError } from '../lab/recording/parse';
-import { CliExit, exitCodes } from './exit';
-import type { SetExit } from './commands';
+import { exitCodes } from './exit';
+import { parseLang, type SetExit } from './options';
 import { Printer } from './printer';
-import { parseLang } from './run';
 
 export function registerReplay(program: Command, setExit: SetExit): void {
   program
@@ -18,13 +16,7 @@ export function registerReplay(program: Command, setExit: SetExit): void {
     .option('--kernel', 'also print every kernel log line')
     .option('--lang <locale>', 'en or zh-CN', parseLang, 'en' as Locale)
     .action(async (file: string, o: { json?: boolean; kernel?: boolean; lang: Locale }) => {
-      let rec;
-      try {
-        rec = await readRecording(file);
-      } catch (e) {
-        if (e instanceof RecordingError) throw new CliExit(exitCodes.badInput, e.message);
-        throw e;
-      }
+      const rec = await readRecording(file);
       for (const w of rec.warnings) process.stderr.write(`oomlab: warning: ${w}\n`);
       if (o.json) {
         process.stdout.write(JSON.stringify(rec.header) + '\n');

@@ -3,30 +3,21 @@
 // exits 0 only if every expectation passed. Ctrl-C cleans up, then exits 130.
 
 import type { Command } from 'commander';
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { LabEvent, Locale } from '../lab/events';
-import type { HostFacts } from '../lab/host/facts';
-import { RecordingWriter } from '../lab/recording/writer';
-import { headerFromRunStart } from '../lab/recording/format';
-import { resolveScenario } from '../lab/scenario/bundled';
-import { ScenarioError, type ParamOverrides } from '../lab/scenario/load';
+import { LabError } from '../lab/errors';
+import type { ParamOverrides } from '../lab/scenario/load';
 import { runScenario, type RunResult } from '../lab/scenario/runner';
-import { addConnectOptions, openTransport, type ConnectFlags } from './connect';
-import type { Transport } from '../lab/ssh/transport';
+import { hostProblem } from '../lab/session/host-problem';
+import { RunRecorder } from '../lab/session/run-recorder';
+import { bundledLibrary } from '../lab/session/scenario-library';
+import { appVersion } from './app-version';
+import { openHost, type HostSession } from './connect';
 import { CliExit, exitCodes } from './exit';
-import type { SetExit } from './commands';
+import { addHostOptions, parseLang, type HostFlags, type SetExit } from './options';
 import { Printer } from './printer';
 import { packageVersion } from '../lab/package-root';
-
-export function appVersion(): string {
-  return packageVersion();
-}
-
-export function parseLang(v: string): Locale {
-  if (v === 'en' || v === 'zh-CN') return v;
-  throw new CliExit(exitCodes.usage, `--lang must be en or zh-CN, got ${JSON.stringify(v)}`);
-}
 
 function parseParam(v: string, prev: ParamOverrides = {}): ParamOverrides {
   const i = v.indexOf('=');
@@ -40,43 +31,7 @@ function parseInterval(v: string): number {
   return n;
 }
 
-export type HostOptions = ConnectFlags;
-
-export interface HostSession {
-  transport: Transport;
-  facts: HostFacts;
-  /** A fresh connection to the same host (cleanup after a dropped link). */
-  reconnect: () => Promise<Transport>;
-}
-
-/** Connect (the shared --host flags) and probe. */
-export async function openHost(o: HostOptions): Promise<HostSession> {
-  const { transport, facts } = await openTransport(o, { probe: true });
-  return { transport, facts: facts!, reconnect: async () => (await openTransport(o)).transport };
-}
-
-/** The shared --host/--identity/--known-hosts/--ssh-config/--accept-new-host-key flags; --host optional with a default. */
-export function addHostOptions(cmd: Command, defaultHost?: string): Command {
-  addConnectOptions(cmd);
-  if (defaultHost) {
-    const host = cmd.options.find((opt) => opt.long === '--host')!;
-    host.mandatory = false;
-    host.default(defaultHost);
-    // commander applies defaults when an option is added: set it as that would have
-    cmd.setOptionValueWithSource('host', defaultHost, 'default');
-  }
-  return cmd;
-}
-
-/** Why the host cannot run a cgroup scenario, or null. */
-export function hostProblem(f: HostFacts): string | null {
-  if (!f.memoryController) return `${f.host}: no memory cgroup controller (${f.problems.join('; ') || 'probe found none'})`;
-  if (!f.canCreateCgroup) return `${f.host}: cannot create memory cgroups (${f.problems.join('; ') || 'not root and no sudo -n'})`;
-  if (f.kernelLog.length === 0) return `${f.host}: the kernel log cannot be followed, so OOM kills would go unseen`;
-  return null;
-}
-
-interface RunCliOptions extends HostOptions {
+interface RunCliOptions extends HostFlags {
   record?: string;
   intervalMs?: number;
   param?: ParamOverrides;
@@ -107,13 +62,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
 }
 
 export async function runCommand(ref: string, o: RunCliOptions): Promise<number> {
-  let loaded;
-  try {
-    loaded = await resolveScenario(ref, o.param ?? {});
-  } catch (e) {
-    if (e instanceof ScenarioError) throw new CliExit(exitCodes.badInput, e.message);
-    throw e;
-  }
+  const loaded = await bundledLibrary.resolve(ref, o.param ?? {});
 
   if (o.record) {
     // Fail before connecting, not after the run started.
@@ -140,18 +89,17 @@ export async function runCommand(ref: string, o: RunCliOptions): Promise<number>
   process.on('SIGTERM', onSigint);
 
   let session: HostSession | null = null;
-  let writer: RecordingWriter | null = null;
+  const recorder = o.record ? new RunRecorder(o.record) : null;
   const tty = !o.json && Boolean(process.stdout.isTTY);
   const printer = new Printer({ write: (s) => process.stdout.write(s), locale: o.lang, tty, totalSteps: loaded.scenario.steps.length });
   try {
     session = await openHost(o);
     const problem = hostProblem(session.facts);
-    if (problem) throw new CliExit(exitCodes.host, problem);
+    if (problem) throw problem;
     if (interrupted) return exitCodes.interrupted;
 
     const onEvent = (e: LabEvent) => {
-      if (e.kind === 'run-start' && o.record) writer = new RecordingWriter(o.record, headerFromRunStart(e));
-      writer?.write(e);
+      recorder?.write(e);
       if (o.json) process.stdout.write(JSON.stringify(e) + '\n');
       else printer.print(e);
     };
@@ -168,7 +116,8 @@ export async function runCommand(ref: string, o: RunCliOptions): Promise<number>
       allowLargeLimit: o.allowLargeLimit === true,
     });
     printer.finish();
-    if (result.outcome === 'error' && result.events.length === 0) throw new CliExit(exitCodes.host, result.reason ?? 'the run was refused'); // refused before it began (scenario requirements)
+    // Refused before it began (the scenario's requirements, or the sweep): the host's problem, not a run that failed.
+    if (result.outcome === 'error' && result.events.length === 0) throw new LabError('host', result.reason ?? `${session.facts.host}: the run was refused`);
     if (o.record && !o.json) process.stdout.write(`recorded ${o.record}\n`);
     if (interrupted) return exitCodes.interrupted;
     switch (result.outcome) {
@@ -184,7 +133,7 @@ export async function runCommand(ref: string, o: RunCliOptions): Promise<number>
     return exitCodes.internal;
   } finally {
     printer.finish();
-    (writer as RecordingWriter | null)?.end();
+    recorder?.end();
     await session?.transport.close().catch(() => {});
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);

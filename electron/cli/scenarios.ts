@@ -1,9 +1,8 @@
 // `oomlab scenarios`: the bundled scenarios, with their parameters.
 import type { Command } from 'commander';
-import { bundledScenarios } from '../lab/scenario/bundled';
+import { bundledScenarios } from '../lab/session/scenario-library';
 import type { Locale } from '../lab/events';
-import type { SetExit } from './commands';
-import { parseLang } from './run';
+import { parseLang, type SetExit } from './options';
 import { relative } from 'node:path';
 
 export function registerScenarios(program: Command, setExit: SetExit): void {

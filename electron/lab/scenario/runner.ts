@@ -14,6 +14,7 @@ import { measureHostClock } from '../sampler/clock';
 import type { Step } from './schema';
 import { evaluateExpectation } from './expectations';
 import type { Verdict } from './judging';
+import { newRunId } from '../session/run-id';
 import { AFTER_KILL_WINDOW_MS } from './evidence';
 import { formatDuration } from './units';
 import { Aborted, ignoreTimeout, WaitTimeout, withDeadline } from './event-gate';
@@ -40,11 +41,6 @@ const DEFAULT_TAIL_MS = 1000;
 const FOLLOWER_READY_MS = 20_000;
 /** The desktop may pause between steps; a day is "paused", not "hung". */
 const BEFORE_STEP_MS = 24 * 3600_000;
-
-export function newRunId(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${stamp}-${Math.random().toString(16).slice(2, 6)}`;
-}
 
 /** Throws UnsafeLimitError (kind 'input') before anything is created on the host when the limit could hurt it. */
 export async function runScenario(opts: RunOptions): Promise<RunResult> {

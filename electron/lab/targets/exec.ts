@@ -1,15 +1,15 @@
-// Running a driver's own scripts as root (asRoot: sudo -n when not root), with
-// a failure as one TargetError that names the host, what was being done, and
+// Running a driver's own scripts as root (sudo -n when not root; sudo's own
+// refusal is a SudoRefusedError), with any other failure as one TargetError that names the host, what was being done, and
 // what the host said.
 
 import type { HostFacts } from '../host/facts';
-import { asRoot } from '../ssh/quote';
+import { execAsRoot } from '../ssh/sudo';
 import type { Transport } from '../ssh/transport';
 import { TargetError } from './target';
 
 /** stdout of `script` run as root; a non-zero exit throws `<host>: <what>: <stderr or exit>`. */
 export async function runAsRoot(transport: Transport, facts: HostFacts, what: string, script: string, timeoutMs = 30_000): Promise<string> {
-  const r = await transport.exec(asRoot(script, facts.root), { timeoutMs });
+  const r = await execAsRoot(transport, script, facts.root, { timeoutMs });
   if (r.code !== 0) {
     const detail = r.stderr.trim() || r.error || (r.signal ? `killed by ${r.signal}` : `exit ${r.code}`);
     throw new TargetError(`${transport.label}: ${what}: ${detail}`);
@@ -22,7 +22,7 @@ export async function runAsRoot(transport: Transport, facts: HostFacts, what: st
  * non-zero exit throws, listing what was removed before the failure.
  */
 export async function runSweep(transport: Transport, facts: HostFacts, what: string, script: string): Promise<string[]> {
-  const r = await transport.exec(asRoot(script, facts.root), { timeoutMs: 120_000 });
+  const r = await execAsRoot(transport, script, facts.root, { timeoutMs: 120_000 });
   const removed = r.stdout
     .split('\n')
     .filter((l) => l.startsWith('removed '))

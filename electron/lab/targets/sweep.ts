@@ -6,6 +6,7 @@ import type { Transport } from '../ssh/transport';
 import { sweepCgroupLeftovers } from './cgroup-sweep';
 import { sweepDockerLeftovers } from './docker-sweep';
 import { sweepPodLeftovers } from './pod-sweep';
+import { SudoRefusedError } from '../ssh/errors';
 import { TargetError, type SweepOptions } from './target';
 
 /**
@@ -16,15 +17,18 @@ import { TargetError, type SweepOptions } from './target';
  */
 export async function sweepLeftovers(transport: Transport, facts: HostFacts, opts: SweepOptions = {}): Promise<string[]> {
   const removed: string[] = [];
-  const errors: string[] = [];
+  const errors: Error[] = [];
   // Pods first: deleting them through the API lets the kubelet remove their containers.
   for (const sweep of [sweepPodLeftovers, sweepCgroupLeftovers, sweepDockerLeftovers]) {
     try {
       removed.push(...(await sweep(transport, facts, opts)));
     } catch (e) {
-      errors.push((e as Error).message);
+      errors.push(e as Error);
     }
   }
-  if (errors.length) throw new TargetError(`${errors.join('; ')}${removed.length ? ` (removed: ${removed.join(', ')})` : ''}`);
+  // A refused sudo is the one thing to tell the user: it refused every sweep alike.
+  const refused = errors.find((e) => e instanceof SudoRefusedError);
+  if (refused) throw refused;
+  if (errors.length) throw new TargetError(`${errors.map((e) => e.message).join('; ')}${removed.length ? ` (removed: ${removed.join(', ')})` : ''}`);
   return removed;
 }

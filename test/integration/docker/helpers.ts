@@ -7,7 +7,7 @@ import type { EventOf, LabEvent } from '../../../electron/lab/events';
 import { probeHost } from '../../../electron/lab/host/probe';
 import { loadScenario } from '../../../electron/lab/scenario/load';
 import { runScenario, type RunResult } from '../../../electron/lab/scenario/runner';
-import { SCENARIO_DIR } from '../../../electron/lab/scenario/bundled';
+import { BUNDLED_SCENARIO_DIR } from '../../../electron/lab/session/scenario-library';
 import type { Transport } from '../../../electron/lab/ssh/transport';
 
 export function dockerMissing(): string | null {
@@ -76,7 +76,7 @@ export function containerCgroupOf(events: readonly LabEvent[], workload: string)
 /** Run a bundled scenario (scenarios/<id>.yaml) on the transport's host, without sweeping. */
 export async function runBundled(transport: Transport, id: string, params: Record<string, string | number> = {}): Promise<RunResult> {
   const facts = await probeHost(transport);
-  const loaded = await loadScenario(`${SCENARIO_DIR}${id}.yaml`, params);
+  const loaded = await loadScenario(`${BUNDLED_SCENARIO_DIR}${id}.yaml`, params);
   return runScenario({ transport, facts, loaded, appVersion: 'test', onEvent: () => {}, sweep: false });
 }
 

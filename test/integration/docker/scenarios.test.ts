@@ -6,7 +6,7 @@ import { afterEach, expect, it } from 'vitest';
 import { probeHost } from '../../../electron/lab/host/probe';
 import { loadScenario } from '../../../electron/lab/scenario/load';
 import { runScenario, type RunResult } from '../../../electron/lab/scenario/runner';
-import { SCENARIO_DIR } from '../../../electron/lab/scenario/bundled';
+import { BUNDLED_SCENARIO_DIR } from '../../../electron/lab/session/scenario-library';
 import { LocalTransport } from '../../../electron/lab/ssh/local';
 import { containerCgroupOf, describeWithDocker, expectContainerKill, expectNoOomlabContainers, of, oomlabContainers, removeContainers, runBundled, until, whyNot } from './helpers';
 
@@ -91,7 +91,7 @@ describeWithDocker('docker scenarios on this host', () => {
     const ac = new AbortController();
     try {
       const facts = await probeHost(t);
-      const loaded = await loadScenario(`${SCENARIO_DIR}docker-pid1-survives.yaml`);
+      const loaded = await loadScenario(`${BUNDLED_SCENARIO_DIR}docker-pid1-survives.yaml`);
       const r = await runScenario({ transport: t, facts, loaded, appVersion: 'test', sweep: false, signal: ac.signal, onEvent: (e) => e.kind === 'workload-start' && ac.abort() });
       expect(r.outcome).toBe('aborted');
       made.push(containerCgroupOf(r.events, 'service').slice('/docker/'.length));

@@ -104,7 +104,7 @@ describe.skipIf(pre.skip)('oomlab probe (CLI)', () => {
     const port = await freePort();
     const r = await oomlab(['probe', '--host', `root@127.0.0.1:${port}`, '--identity', h.identityFile, '--ssh-config', h.sshConfigFile, '--known-hosts', h.knownHostsFile]);
     expect(r.code).toBe(exitCodes.connection);
-    expect(r.stderr.trim()).toBe(`oomlab: cannot connect to root@127.0.0.1:${port}: connection refused`);
+    expect(r.stderr.trim()).toBe(`oomlab: cannot connect to root@127.0.0.1:${port}: connection refused (check the address and port, and that sshd runs there)`);
   });
 
   it('probes this machine with --host local through the same code', async () => {

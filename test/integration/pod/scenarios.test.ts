@@ -13,7 +13,7 @@ import { probeHost } from '../../../electron/lab/host/probe';
 import { ensureStressImage } from '../../../electron/lab/docker/image';
 import { loadScenario } from '../../../electron/lab/scenario/load';
 import { runScenario, type RunResult } from '../../../electron/lab/scenario/runner';
-import { SCENARIO_DIR } from '../../../electron/lab/scenario/bundled';
+import { BUNDLED_SCENARIO_DIR } from '../../../electron/lab/session/scenario-library';
 import { LocalTransport } from '../../../electron/lab/ssh/local';
 import { sweepLeftovers } from '../../../electron/lab/targets/sweep';
 import { startFakeCluster, type FakeCluster } from '../../fakes/kube-apiserver/index';
@@ -67,7 +67,7 @@ describeWithPods('pod scenarios: real kubectl, fake API server, real containers 
     try {
       const facts = await probeHost(t);
       expect(facts.kubeconfig).toBe(cluster.kubeconfig);
-      const loaded = await loadScenario(`${SCENARIO_DIR}${id}.yaml`, params);
+      const loaded = await loadScenario(`${BUNDLED_SCENARIO_DIR}${id}.yaml`, params);
       return await runScenario({ transport: t, facts, loaded, appVersion: 'test', onEvent: () => {}, sweep: false, allowLargeLimit });
     } finally {
       await t.close();

@@ -8,7 +8,7 @@ import { probeHost } from '../../../electron/lab/host/probe';
 import { ensureStressImage } from '../../../electron/lab/docker/image';
 import { loadScenario } from '../../../electron/lab/scenario/load';
 import { runScenario } from '../../../electron/lab/scenario/runner';
-import { SCENARIO_DIR } from '../../../electron/lab/scenario/bundled';
+import { BUNDLED_SCENARIO_DIR } from '../../../electron/lab/session/scenario-library';
 import { LocalTransport } from '../../../electron/lab/ssh/local';
 import { startFakeCluster, type FakeCluster } from '../../fakes/kube-apiserver/index';
 import { oomlabContainers, removeContainers } from '../docker/helpers';
@@ -47,7 +47,7 @@ describeWithPods('pod target over a real sshd', () => {
     try {
       // The sshd session does not carry the test's environment: name the kubeconfig as a user would.
       const facts = { ...(await probeHost(t)), kubeconfig: cluster.kubeconfig };
-      const loaded = await loadScenario(`${SCENARIO_DIR}pod-two-workers-123mi.yaml`);
+      const loaded = await loadScenario(`${BUNDLED_SCENARIO_DIR}pod-two-workers-123mi.yaml`);
       const r = await runScenario({ transport: t, facts, loaded, appVersion: 'test', onEvent: () => {}, sweep: false });
       expect(r.outcome, r.reason ?? '').toBe('passed');
       expect(of(r.events, 'run-start')[0]!.host.host).toMatch(/^root@127\.0\.0\.1:\d+$/);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { connectTestHost, requireOrSkip, startSshd, type TestSshd } from '../../helpers/sshd';
 import { probeHost } from '../../../electron/lab/host/probe';
-import { resolveScenario } from '../../../electron/lab/scenario/bundled';
+import { bundledLibrary } from '../../../electron/lab/session/scenario-library';
 import { runScenario } from '../../../electron/lab/scenario/runner';
 import { isLabError } from '../../../electron/lab/errors';
 
@@ -33,7 +33,7 @@ describe.skipIf(pre.skip)('a limit above what the host has', () => {
     try {
       const facts = await probeHost(transport);
       const limitGiB = Math.ceil(facts.memTotalBytes / GiB) + 1;
-      const loaded = await resolveScenario('two-workers-123mi', { limit: `${limitGiB}G` });
+      const loaded = await bundledLibrary.resolve('two-workers-123mi', { limit: `${limitGiB}G` });
       const outcome = await runScenario({
         transport,
         facts,

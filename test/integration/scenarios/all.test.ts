@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventOf, LabEvent } from '../../../electron/lab/events';
-import { bundledScenarios } from '../../../electron/lab/scenario/bundled';
+import { bundledScenarios } from '../../../electron/lab/session/scenario-library';
 import { exitCodes } from '../../../electron/cli/exit';
 import { isPlainCgroup } from '../../../scenarios/record';
 import { requireOrSkip, startSshd, type TestSshd } from '../../helpers/sshd';

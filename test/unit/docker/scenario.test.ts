@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario, ScenarioError } from '../../../electron/lab/scenario/load';
 import { evaluateExpectation } from '../../../electron/lab/scenario/expectations';
-import { resolveScenario } from '../../../electron/lab/scenario/bundled';
+import { bundledLibrary } from '../../../electron/lab/session/scenario-library';
 import type { LabEvent } from '../../../electron/lab/events';
 
 const yaml = (target: string, extra = '') => `id: d
@@ -41,12 +41,12 @@ describe('target: {kind: docker}', () => {
 
   it('the bundled docker scenarios load with their defaults', async () => {
     for (const id of ['docker-growing-allocator', 'docker-two-workers-123mi', 'docker-pid1-survives']) {
-      const s = (await resolveScenario(id)).scenario;
+      const s = (await bundledLibrary.resolve(id)).scenario;
       expect(s.target.kind).toBe('docker');
       expect(s.swap).toBe('pinned');
     }
-    expect((await resolveScenario('docker-growing-allocator')).scenario.limit).toBe(64 * 1024 * 1024);
-    expect((await resolveScenario('docker-two-workers-123mi')).scenario.limit).toBe(128974848);
+    expect((await bundledLibrary.resolve('docker-growing-allocator')).scenario.limit).toBe(64 * 1024 * 1024);
+    expect((await bundledLibrary.resolve('docker-two-workers-123mi')).scenario.limit).toBe(128974848);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario, ScenarioError, type ScenarioProblem } from '../../../electron/lab/scenario/load';
-import { bundledScenarios, resolveScenario } from '../../../electron/lab/scenario/bundled';
+import { bundledScenarios, bundledLibrary } from '../../../electron/lab/session/scenario-library';
 
 function problems(text: string, overrides: Record<string, string> = {}): ScenarioProblem[] {
   try {
@@ -179,12 +179,12 @@ describe('bundled scenarios', () => {
         expect(step.narration?.['zh-CN'], `${s.scenario.id}: step "${step.title.en}" has zh-CN narration`).toBeTruthy();
       }
     }
-    const byId = await resolveScenario('two-workers-123mi', { big: '90M' });
+    const byId = await bundledLibrary.resolve('two-workers-123mi', { big: '90M' });
     expect(byId.params.big).toBe('90M');
     expect(byId.scenario.limit).toBe(128974848);
   });
 
   it('an unknown id lists the bundled ones', async () => {
-    await expect(resolveScenario('no-such-thing')).rejects.toThrow(/no bundled scenario has this id \(bundled: .*two-workers-123mi/);
+    await expect(bundledLibrary.resolve('no-such-thing')).rejects.toThrow(/no bundled scenario has this id \(bundled: .*two-workers-123mi/);
   });
 });

@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { bundledScenarios, SCENARIO_DIR } from '../../../electron/lab/scenario/bundled';
+import { bundledScenarios, BUNDLED_SCENARIO_DIR } from '../../../electron/lab/session/scenario-library';
 import { loadScenario } from '../../../electron/lab/scenario/load';
 import { isPlainCgroup } from '../../../scenarios/record';
 
@@ -25,10 +25,10 @@ const LIBRARY = [
 
 describe('scenarios/', () => {
   it('every YAML file loads with its defaults and is named after its id', async () => {
-    const files = readdirSync(SCENARIO_DIR).filter((f) => /\.ya?ml$/.test(f));
+    const files = readdirSync(BUNDLED_SCENARIO_DIR).filter((f) => /\.ya?ml$/.test(f));
     expect(files.length).toBeGreaterThanOrEqual(LIBRARY.length);
     for (const f of files) {
-      const { scenario } = await loadScenario(join(SCENARIO_DIR, f));
+      const { scenario } = await loadScenario(join(BUNDLED_SCENARIO_DIR, f));
       expect(f.replace(/\.ya?ml$/, ''), f).toBe(scenario.id);
     }
   });

@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EventOf, LabEvent } from '../../../electron/lab/events';
 import { readRecording } from '../../../electron/lab/recording/read';
-import { bundledScenarios, SCENARIO_DIR } from '../../../electron/lab/scenario/bundled';
+import { bundledScenarios, BUNDLED_SCENARIO_DIR } from '../../../electron/lab/session/scenario-library';
 import { evaluateExpectation } from '../../../electron/lab/scenario/expectations';
 import { isPlainCgroup } from '../../../scenarios/record';
 
-const DIR = join(SCENARIO_DIR, 'recordings');
+const DIR = join(BUNDLED_SCENARIO_DIR, 'recordings');
 const files = existsSync(DIR) ? readdirSync(DIR).filter((f) => f.endsWith('.ndjson')) : [];
 
 describe('shipped recordings', () => {

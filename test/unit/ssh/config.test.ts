@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveHost } from '../../../electron/lab/ssh/config';
-import { parseHostSpec } from '../../../electron/lab/ssh/hostspec';
+import { HostSpecError, parseHostSpec } from '../../../electron/lab/ssh/hostspec';
 import { SshConfigError } from '../../../electron/lab/ssh/errors';
 
 let dir: string;
@@ -138,5 +138,23 @@ describe('parseHostSpec', () => {
     expect(() => parseHostSpec('h:0')).toThrow(/out of range/);
     expect(() => parseHostSpec('h:x')).toThrow(/not a number/);
     expect(() => parseHostSpec('@h')).toThrow(/empty user/);
+  });
+  it('names the part of a malformed host and what is wrong with it (an input error, exit 7)', () => {
+    const err = (spec: string) => {
+      try {
+        parseHostSpec(spec);
+      } catch (e) {
+        return e as HostSpecError;
+      }
+      throw new Error(`${spec} was accepted`);
+    };
+    const e = err('root@127.0.0.1:2299;touch /tmp/x');
+    expect(e).toBeInstanceOf(HostSpecError);
+    expect(e.kind).toBe('input');
+    expect(e.message).toBe('host "root@127.0.0.1:2299;touch /tmp/x": port "2299;touch /tmp/x" is not a number');
+    expect(err('ro;ot@h').message).toMatch(/the user name "ro;ot" contains ";"/);
+    expect(err('h$(id)').message).toMatch(/the host name "h\$\(id\)" contains "\$"/);
+    expect(err('[::1').message).toMatch(/contains "\["/);
+    expect(err('h\u001b[2J').message).toMatch(/the control character U\+001b/);
   });
 });
