@@ -10,6 +10,7 @@ import { homedir, userInfo } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { parseHostSpec, parsePort, type HostSpec } from './hostspec';
 import { SshConfigError } from './errors';
+import { globMatch } from './glob';
 
 export interface ResolvedHost {
   /** What the user typed (alias or host). */
@@ -211,9 +212,8 @@ function globFiles(p: string): string[] {
   if (!/[*?]/.test(name)) return existsSync(p) ? [p] : [];
   const dir = dirname(p);
   if (!existsSync(dir)) return [];
-  const re = new RegExp(`^${name.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
   return readdirSync(dir)
-    .filter((n) => re.test(n))
+    .filter((n) => globMatch(n, name))
     .sort()
     .map((n) => join(dir, n))
     .filter((f) => statSync(f).isFile());

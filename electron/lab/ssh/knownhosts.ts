@@ -7,6 +7,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, appendFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { sha256Fingerprint, keyKindLabel, keyTypeOf } from './fingerprint';
+import { globMatch } from './glob';
 
 export type Marker = 'revoked' | 'cert-authority' | null;
 
@@ -90,15 +91,9 @@ export function hostKeyName(host: string, port: number): string {
   return port === 22 ? h : `[${h}]:${port}`;
 }
 
-/** OpenSSH's match_pattern: * any run, ? one character, case-insensitive. */
+/** OpenSSH's match_pattern: * any run, ? one character, case-insensitive; linear (glob.ts). */
 export function matchPattern(name: string, pattern: string): boolean {
-  let re = '^';
-  for (const ch of pattern.toLowerCase()) {
-    if (ch === '*') re += '.*';
-    else if (ch === '?') re += '.';
-    else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(re + '$', 's').test(name.toLowerCase());
+  return globMatch(name.toLowerCase(), pattern.toLowerCase());
 }
 
 /**
