@@ -3,7 +3,9 @@
 // password, keyboard-interactive. Plugged into ssh2 as its authHandler; every
 // question goes through the Prompter. Answers are remembered in memory only,
 // for the life of one transport, so a second connection to the same host
-// (MaxSessions overflow) does not ask again.
+// (MaxSessions overflow) does not ask again. Each hop of a ProxyJump chain has
+// its own memory (connect.ts), so a password or keyboard-interactive answer is
+// only ever offered to the user@host:port it was typed for.
 
 import { existsSync, readFileSync } from 'node:fs';
 // ssh2 is CommonJS; Node's ESM loader exposes only its default export reliably.
@@ -25,15 +27,16 @@ export interface AuthPlan {
   memory: AuthMemory;
 }
 
-/** Secrets given during this transport's life; never written anywhere. */
+/** Secrets given during this transport's life, for one user@host:port; never written anywhere. */
 export interface AuthMemory {
+  /** Decrypted identity files by path: shared by every hop (a private key never leaves this machine). */
   keys: Map<string, ParsedKey>;
   password?: string;
   kbdAnswers?: string[];
 }
 
-export function newAuthMemory(): AuthMemory {
-  return { keys: new Map() };
+export function newAuthMemory(keys: Map<string, ParsedKey> = new Map()): AuthMemory {
+  return { keys };
 }
 
 type Step = { method: 'none' | 'agent' | 'publickey' | 'password' | 'keyboard-interactive'; make: () => Promise<AnyAuthMethod | null>; label: string };

@@ -45,7 +45,9 @@ export interface ConnectOptions {
 
 interface Ctx {
   opts: ConnectOptions;
-  memory: AuthMemory;
+  /** Auth memory per user@host:port: a hop's password is never offered to another hop. */
+  memories: Map<string, AuthMemory>;
+  keys: AuthMemory['keys'];
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
@@ -55,7 +57,7 @@ const MAX_JUMP_DEPTH = 8;
 /** Connect to `[user@]host[:port]` or an ssh config alias. */
 export async function connectSsh(spec: string, opts: ConnectOptions = {}): Promise<SshTransport> {
   for (const f of opts.identityFiles ?? []) if (!existsSync(f)) throw new SshConfigError(spec, `identity file ${f} does not exist`);
-  const ctx: Ctx = { opts, memory: newAuthMemory() };
+  const ctx: Ctx = { opts, memories: new Map(), keys: new Map() };
   const target = resolve(spec, ctx);
   const chain = await openChain(target, ctx, 0);
   const final = chain[chain.length - 1]!;
@@ -121,6 +123,12 @@ async function openChain(r: ResolvedHost, ctx: Ctx, depth: number): Promise<Open
   return chain;
 }
 
+function memoryFor(ctx: Ctx, label: string): AuthMemory {
+  let m = ctx.memories.get(label);
+  if (!m) ctx.memories.set(label, (m = newAuthMemory(ctx.keys)));
+  return m;
+}
+
 function forwardOut(via: Client, viaLabel: string, to: ResolvedHost): Promise<Duplex> {
   return new Promise((ok, fail) => {
     via.forwardOut('127.0.0.1', 0, to.hostName, to.port, (err, stream) => {
@@ -170,7 +178,7 @@ function openClient(r: ResolvedHost, ctx: Ctx, sock: Duplex | undefined): Promis
     identityFiles: r.identityFiles,
     passwordPrompts: r.passwordPrompts,
     prompter: asked,
-    memory: ctx.memory,
+    memory: memoryFor(ctx, label),
   });
 
   let hostKeyError: HostKeyError | undefined;
