@@ -93,6 +93,8 @@ export interface Settings {
   systemLocale: Locale;
   /** safeStorage can encrypt on this system (else secrets are never saved). */
   secretStorageAvailable: boolean;
+  /** Why not: no cipher at all, or (Linux) no keyring, only safeStorage's fixed-key fallback. */
+  secretStorageProblem: 'unavailable' | 'no-keyring' | null;
   appVersion: string;
 }
 
