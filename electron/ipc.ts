@@ -138,7 +138,8 @@ export type PromptAnswer =
   | { kind: 'keyboard-interactive'; responses: string[] | null };
 
 export type Prompt = { promptId: string; hostId: string; host: string } & (
-  | { kind: 'host-key'; keyType: string; fingerprint: string }
+  /** otherTypes/warning: keys of other types are recorded for this host (OpenSSH warns; the default is cancel). */
+  | { kind: 'host-key'; keyType: string; fingerprint: string; otherTypes: string[]; warning: string | null }
   | { kind: 'password' }
   | { kind: 'passphrase'; keyFile: string }
   | { kind: 'keyboard-interactive'; name: string; instructions: string; prompts: Array<{ prompt: string; echo: boolean }> }

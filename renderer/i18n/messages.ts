@@ -68,6 +68,9 @@ const en = {
   'prompt.hostKey.title': 'New host key',
   'prompt.hostKey.body': 'OOM Lab has never connected to {host}. Check that this fingerprint is the one the host shows (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub):',
   'prompt.hostKey.once': 'Trust once',
+  'prompt.hostKey.otherTypes.title': 'Keys of a different type are already known for this host',
+  'prompt.hostKey.otherTypes.body':
+    '{host} offered a key of a type OOM Lab has not recorded, though it has recorded keys of other types for it. This is not a first contact: the host may have a new key type, or someone may be intercepting the connection. Cancel unless you can check the fingerprint on the host itself.',
   'prompt.hostKey.remember': 'Trust and remember',
   'prompt.cancel': 'Cancel',
   'prompt.ok': 'OK',
@@ -279,6 +282,9 @@ const zhCN: Record<MessageKey, string> = {
   'prompt.hostKey.title': '新的主机密钥',
   'prompt.hostKey.body': 'OOM Lab 从未连接过 {host}。请确认下面的指纹与主机上显示的一致（ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub）：',
   'prompt.hostKey.once': '仅本次信任',
+  'prompt.hostKey.otherTypes.title': '已记录此主机其他类型的密钥',
+  'prompt.hostKey.otherTypes.body':
+    '{host} 提供了一个 OOM Lab 尚未记录过的类型的密钥，但已为它记录了其他类型的密钥。这不是首次连接：主机可能换了新的密钥类型，也可能有人在拦截连接。除非你能在主机本机上核对指纹，否则请取消。',
   'prompt.hostKey.remember': '信任并记住',
   'prompt.cancel': '取消',
   'prompt.ok': '确定',

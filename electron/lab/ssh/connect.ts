@@ -11,10 +11,10 @@ import type { Duplex } from 'node:stream';
 import { resolveHost, type ResolvedHost } from './config';
 import { formatHost, type HostSpec } from './hostspec';
 import { AuthError, ConnectionError, HostKeyError, SshConfigError, SshError } from './errors';
-import { appendKnownHost, changedKeyWarning, checkHostKey, hostKeyName, readKnownHosts, recordedKeyTypes } from './knownhosts';
+import { appendKnownHost, changedKeyWarning, checkHostKey, hostKeyName, otherTypesWarning, readKnownHosts, recordedKeyTypes } from './knownhosts';
 import { keyTypeOf, sha256Fingerprint } from './fingerprint';
 import { makeAuthHandler, newAuthMemory, type AuthMemory } from './auth';
-import type { Prompter } from './prompter';
+import type { HostKeyInfo, Prompter } from './prompter';
 import { SshTransport } from './ssh';
 
 export interface ConnectOptions {
@@ -205,7 +205,15 @@ function openClient(r: ResolvedHost, ctx: Ctx, sock: Duplex | undefined): Promis
       );
       return false;
     }
-    const info = { host: label, knownHostsName: khName, keyType, fingerprint, knownHostsFile: appendTo, otherTypes: check.otherTypes.map((e) => `${e.keyType} (${e.where})`) };
+    const info: HostKeyInfo = {
+      host: label,
+      knownHostsName: khName,
+      keyType,
+      fingerprint,
+      knownHostsFile: appendTo,
+      otherTypes: check.otherTypes.map((e) => `${e.keyType} (${e.where})`),
+      warning: check.otherTypes.length > 0 ? otherTypesWarning(khName, key, check.otherTypes) : null,
+    };
     const accept = prompter.unknownHostKey ? await waitingOn(prompter.unknownHostKey(info)) : false;
     if (!accept) {
       hostKeyError = new HostKeyError(label, `host key for ${khName} is unknown (not in ${knownHostsFiles.join(', ') || 'any known_hosts file'}): ${keyType} key fingerprint ${fingerprint}`, 'unknown', fingerprint, keyType);

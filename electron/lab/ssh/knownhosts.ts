@@ -204,3 +204,17 @@ export function changedKeyWarning(name: string, key: Buffer, recorded: readonly 
     'Host key verification failed.',
   ].join('\n');
 }
+
+/**
+ * OpenSSH's notice for a host whose recorded keys are all of other types
+ * (sshconnect.c show_other_keys): not a first contact, and maybe an attacker
+ * offering a type the client has not recorded yet.
+ */
+export function otherTypesWarning(name: string, key: Buffer, others: readonly KnownHostEntry[]): string {
+  return [
+    `The authenticity of host '${name}' can't be established`,
+    'but keys of different type are already known for this host.',
+    `${keyKindLabel(keyTypeOf(key))} key fingerprint is ${sha256Fingerprint(key)}.`,
+    ...others.map((e) => `WARNING: ${keyKindLabel(e.keyType)} key found for host ${name}\nin ${e.where}\n${keyKindLabel(e.keyType)} key fingerprint ${sha256Fingerprint(e.key)}.`),
+  ].join('\n');
+}

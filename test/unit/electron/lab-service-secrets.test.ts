@@ -8,15 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import fake from './fake-electron';
-import { createEngine } from '../../../electron/app/engine';
-import { LabService } from '../../../electron/app/lab-service';
-import { setupDialogs } from '../../../electron/app/dialogs';
+import { promptingService } from './prompting-service';
 import type { Prompt, PromptAnswer } from '../../../electron/ipc';
 import { startSsh2Server, type TestSsh2Server } from '../../helpers/ssh2-server';
 
 vi.mock('electron', () => import('./fake-electron'));
 
-const root = new URL('../../../', import.meta.url).pathname;
 const PASSPHRASE = 'local-key-passphrase';
 let dir: string;
 let servers: TestSsh2Server[] = [];
@@ -32,30 +29,10 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A LabService whose prompts are answered by `answer` (and recorded). */
-function service(sshConfigFile: string, knownHostsFile: string, answer: (p: Prompt) => PromptAnswer) {
-  const asked: Prompt[] = [];
-  const svc: LabService = new LabService({
-    engine: createEngine({ appVersion: '0.1.0-test', scenarioDirs: [join(root, 'scenarios')], connect: { sshConfigFile, knownHostsFile, useAgent: false } }),
-    dialogs: setupDialogs(fake.dialog, () => null, join(dir, 'docs')),
-    push: (name, payload) => {
-      if (name !== 'prompt') return;
-      const p = payload as Prompt;
-      asked.push(p);
-      setImmediate(() => void svc.handlers().answerPrompt({ promptId: p.promptId, answer: answer(p) }));
-    },
-    dataDir: join(dir, 'data'),
-    demoDir: join(dir, 'demos'),
-    systemLocale: 'en',
-    cipher: fake.safeStorage,
-    log: () => undefined,
-  });
-  return { svc, h: svc.handlers(), asked };
-}
-
 const secret = (value: string): PromptAnswer => ({ kind: 'secret', value, remember: true });
 
-describe('saved secrets', () => {
+// Each connect runs the real probe through the server (a few seconds on 2 shared cores).
+describe('saved secrets', { timeout: 30_000 }, () => {
   it('never offers a key passphrase to the server as a password, now or after a restart', async () => {
     const server = await startSsh2Server({ password: 'server-password', methods: ['publickey', 'password'] });
     servers = [server];
@@ -67,7 +44,7 @@ describe('saved secrets', () => {
     writeFileSync(knownHosts, `${server.knownHostsLine}\n`);
     const answers = (p: Prompt) => (p.kind === 'passphrase' ? secret(PASSPHRASE) : p.kind === 'password' ? secret('server-password') : { kind: 'host-key' as const, decision: 'cancel' as const });
 
-    const first = service(config, knownHosts, answers);
+    const first = promptingService(dir, config, knownHosts, answers);
     const host = await first.h.saveHost({ label: 'lab', target: `tester@127.0.0.1:${server.port}`, identityFile: key, useAgent: false, rememberSecret: true });
     await first.h.connectHost({ hostId: host.id });
     expect(first.asked.map((p) => p.kind)).toEqual(['passphrase', 'password']);
@@ -75,7 +52,7 @@ describe('saved secrets', () => {
     await first.svc.shutdown();
 
     // The next launch answers both from the keychain, each to its own question.
-    const second = service(config, knownHosts, answers);
+    const second = promptingService(dir, config, knownHosts, answers);
     await second.h.connectHost({ hostId: host.id });
     expect(second.asked).toEqual([]);
     expect(server.secrets()).toEqual(['server-password', 'server-password']);
@@ -99,11 +76,11 @@ describe('saved secrets', () => {
     writeFileSync(knownHosts, `${jump.knownHostsLine}\n${target.knownHostsLine}\n`);
     const answers = (p: Prompt): PromptAnswer => secret(p.host === `j@127.0.0.1:${jump.port}` ? 'jump-password' : 'target-password');
 
-    const first = service(config, knownHosts, answers);
+    const first = promptingService(dir, config, knownHosts, answers);
     const host = await first.h.saveHost({ label: 'behind a jump', target: 'lab', identityFile: null, useAgent: false, rememberSecret: true });
     await first.h.connectHost({ hostId: host.id });
     await first.svc.shutdown();
-    const second = service(config, knownHosts, answers);
+    const second = promptingService(dir, config, knownHosts, answers);
     await second.h.connectHost({ hostId: host.id });
     await second.svc.shutdown();
     expect(second.asked).toEqual([]);

@@ -41,7 +41,7 @@ async function chain(methods: Ssh2ServerOptions['methods']) {
   return { jump, target, opts: { sshConfigFile: config, knownHostsFile: knownHosts, useAgent: false }, secretFor };
 }
 
-describe('ProxyJump: one auth memory per hop', () => {
+describe('ProxyJump: one auth memory per hop', { timeout: 30_000 }, () => {
   it('never offers the jump host password to the target', async () => {
     const { jump, target, opts, secretFor } = await chain(['publickey', 'password']);
     const asked: string[] = [];
