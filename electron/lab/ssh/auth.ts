@@ -23,6 +23,8 @@ export interface AuthPlan {
   agent: string | null;
   identityFiles: string[];
   passwordPrompts: number;
+  /** Methods ssh would try after "none", in its order (PreferredAuthentications, *Authentication no). */
+  methods: ReadonlyArray<'publickey' | 'password' | 'keyboard-interactive'>;
   prompter: Prompter;
   memory: AuthMemory;
 }
@@ -115,14 +117,16 @@ export function makeAuthHandler(plan: AuthPlan): AuthHandler {
     });
   }
 
+  // ssh's choice and order of methods; none always first (it asks the server what it offers).
+  const order = [steps[0]!, ...plan.methods.flatMap((m) => steps.filter((st) => (st.method === 'agent' ? 'publickey' : st.method) === m))];
   let i = 0;
   let stopKbd = false;
   let stopPassword = false;
   const handler: AuthHandlerMiddleware = (methodsLeft, _partial, next) => {
     const offered = (m: AuthenticationType) => m === 'none' || methodsLeft === null || methodsLeft === undefined || methodsLeft.includes(m === 'agent' ? 'publickey' : m);
     const advance = async (): Promise<void> => {
-      while (i < steps.length) {
-        const step = steps[i++]!;
+      while (i < order.length) {
+        const step = order[i++]!;
         if (!offered(step.method)) continue;
         if (step.method === 'password' && stopPassword) continue;
         if (step.method === 'keyboard-interactive' && stopKbd) continue;

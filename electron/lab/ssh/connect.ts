@@ -12,7 +12,7 @@ import { resolveHost, type ResolvedHost } from './config';
 import { formatHost, type HostSpec } from './hostspec';
 import { AuthError, ConnectionError, HostKeyError, SshConfigError, SshError } from './errors';
 import { appendKnownHost, changedKeyWarning, checkHostKey, hostKeyName, otherTypesWarning, readKnownHosts, recordedKeyTypes } from './knownhosts';
-import { keyTypeOf, sha256Fingerprint } from './fingerprint';
+import { keyKindLabel, keyTypeOf, sha256Fingerprint } from './fingerprint';
 import { makeAuthHandler, newAuthMemory, type AuthMemory } from './auth';
 import type { HostKeyInfo, Prompter } from './prompter';
 import { SshTransport } from './ssh';
@@ -143,7 +143,9 @@ function openClient(r: ResolvedHost, ctx: Ctx, sock: Duplex | undefined): Promis
   const label = labelOf(r);
   const { opts } = ctx;
   const knownHostsFiles = opts.knownHostsFile ? [opts.knownHostsFile] : [...r.userKnownHostsFiles, ...r.globalKnownHostsFiles];
-  const appendTo = opts.knownHostsFile ?? r.userKnownHostsFiles[0]!;
+  // UserKnownHostsFile none leaves nowhere to record a key (ssh then trusts it for this connection only).
+  const appendTo: string | undefined = opts.knownHostsFile ?? r.userKnownHostsFiles[0];
+  const strict = r.security.strictHostKeyChecking;
   const khName = r.hostKeyAlias ?? hostKeyName(r.hostName, r.port);
   const known = readKnownHosts(knownHostsFiles);
   for (const w of known.warnings) opts.debug?.(`known_hosts: ${w}`);
@@ -177,6 +179,7 @@ function openClient(r: ResolvedHost, ctx: Ctx, sock: Duplex | undefined): Promis
     agent,
     identityFiles: r.identityFiles,
     passwordPrompts: r.passwordPrompts,
+    methods: r.security.authMethods,
     prompter: asked,
     memory: memoryFor(ctx, label),
   });
@@ -193,10 +196,12 @@ function openClient(r: ResolvedHost, ctx: Ctx, sock: Duplex | undefined): Promis
     }
     if (check.status === 'changed') {
       const recorded = check.recorded.map((e) => ({ fingerprint: sha256Fingerprint(e.key), where: e.where }));
-      const warning = changedKeyWarning(khName, key, check.recorded, appendTo);
+      const warning = changedKeyWarning(khName, key, check.recorded, appendTo ?? check.recorded[0]!.where);
+      // ssh with StrictHostKeyChecking no would connect with password auth off; the lab never does.
+      const strictNo = strict.mode === 'no' ? ` (StrictHostKeyChecking no at ${strict.where} is not followed for a changed key)` : '';
       hostKeyError = new HostKeyError(
         label,
-        `REMOTE HOST IDENTIFICATION HAS CHANGED for ${khName}: server sent ${keyType} ${fingerprint}, ${recorded.map((x) => `${x.where} has ${x.fingerprint}`).join('; ')}; refusing to connect`,
+        `REMOTE HOST IDENTIFICATION HAS CHANGED for ${khName}: server sent ${keyType} ${fingerprint}, ${recorded.map((x) => `${x.where} has ${x.fingerprint}`).join('; ')}; refusing to connect${strictNo}`,
         'changed',
         fingerprint,
         keyType,
@@ -210,21 +215,32 @@ function openClient(r: ResolvedHost, ctx: Ctx, sock: Duplex | undefined): Promis
       knownHostsName: khName,
       keyType,
       fingerprint,
-      knownHostsFile: appendTo,
+      knownHostsFile: appendTo ?? 'nowhere (UserKnownHostsFile none)',
       otherTypes: check.otherTypes.map((e) => `${e.keyType} (${e.where})`),
       warning: check.otherTypes.length > 0 ? otherTypesWarning(khName, key, check.otherTypes) : null,
     };
-    const accept = prompter.unknownHostKey ? await waitingOn(prompter.unknownHostKey(info)) : false;
+    if (strict.mode === 'yes') {
+      hostKeyError = new HostKeyError(
+        label,
+        `No ${keyKindLabel(keyType)} host key is known for ${khName} and you have requested strict checking (StrictHostKeyChecking yes, ${strict.where}): ${keyType} key fingerprint ${fingerprint}`,
+        'unknown',
+        fingerprint,
+        keyType,
+      );
+      return false;
+    }
+    // accept-new and no: ssh records a new key without asking.
+    const accept = strict.mode !== 'ask' ? 'remember' : prompter.unknownHostKey ? await waitingOn(prompter.unknownHostKey(info)) : false;
     if (!accept) {
       hostKeyError = new HostKeyError(label, `host key for ${khName} is unknown (not in ${knownHostsFiles.join(', ') || 'any known_hosts file'}): ${keyType} key fingerprint ${fingerprint}`, 'unknown', fingerprint, keyType);
       return false;
     }
-    if (accept === 'once') {
+    if (accept === 'once' || appendTo === undefined) {
       opts.debug?.(`trusted ${khName} ${keyType} ${fingerprint} for this connection only`);
       return true;
     }
-    appendKnownHost(appendTo, r.hostKeyAlias ?? r.hostName, r.hostKeyAlias ? 22 : r.port, key);
-    opts.debug?.(`added ${khName} ${keyType} ${fingerprint} to ${appendTo}`);
+    appendKnownHost(appendTo, r.hostKeyAlias ?? r.hostName, r.hostKeyAlias ? 22 : r.port, key, r.security.hashKnownHosts);
+    opts.debug?.(`Warning: Permanently added ${khName} (${keyType} ${fingerprint}) to ${appendTo}${strict.where ? ` (StrictHostKeyChecking ${strict.mode}, ${strict.where})` : ''}`);
     return true;
   };
 
@@ -238,6 +254,8 @@ function openClient(r: ResolvedHost, ctx: Ctx, sock: Duplex | undefined): Promis
     port: r.port,
     username: r.user,
     ...(sock ? { sock } : {}),
+    ...(r.security.bindAddress && !sock ? { localAddress: r.security.bindAddress } : {}),
+    ...(r.security.addressFamily === 'inet' ? { forceIPv4: true } : r.security.addressFamily === 'inet6' ? { forceIPv6: true } : {}),
     authHandler: auth.handler,
     // ssh2 calls this with the raw key blob; answering through `verify` lets us ask the prompter.
     hostVerifier: ((key: Buffer, verify: (ok: boolean) => void) => {

@@ -3,7 +3,7 @@
 // ports, hashed |1|salt|hmac entries, @revoked and @cert-authority markers.
 // The parser is pure; file access is in readKnownHosts/appendKnownHost.
 
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, appendFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { sha256Fingerprint, keyKindLabel, keyTypeOf } from './fingerprint';
@@ -157,6 +157,13 @@ export function formatKnownHostLine(host: string, port: number, key: Buffer): st
   return `${hostKeyName(host, port)} ${keyTypeOf(key)} ${key.toString('base64')}`;
 }
 
+/** The same line with the name hashed (|1|salt|HMAC-SHA1), as `ssh-keygen -H` writes it. */
+export function hashedKnownHostLine(host: string, port: number, key: Buffer): string {
+  const salt = randomBytes(20);
+  const hash = createHmac('sha1', salt).update(hostKeyName(host, port)).digest();
+  return `|1|${salt.toString('base64')}|${hash.toString('base64')} ${keyTypeOf(key)} ${key.toString('base64')}`;
+}
+
 // ---------------------------------------------------------------------------
 // files
 
@@ -171,15 +178,15 @@ export function readKnownHosts(files: readonly string[]): ParseResult {
   return all;
 }
 
-/** Append a key the user chose to trust; creates the file (0600) and its directory (0700) if needed. */
-export function appendKnownHost(file: string, host: string, port: number, key: Buffer): string {
+/** Append a key the user chose to trust (hashed, as ssh's HashKnownHosts does); creates the file (0600) and its directory (0700) if needed. */
+export function appendKnownHost(file: string, host: string, port: number, key: Buffer, hashed = false): string {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   let prefix = '';
   if (existsSync(file) && statSync(file).size > 0) {
     const text = readFileSync(file, 'utf8');
     if (!text.endsWith('\n')) prefix = '\n';
   }
-  const line = formatKnownHostLine(host, port, key);
+  const line = hashed ? hashedKnownHostLine(host, port, key) : formatKnownHostLine(host, port, key);
   appendFileSync(file, `${prefix}${line}\n`, { mode: 0o600 });
   return line;
 }
