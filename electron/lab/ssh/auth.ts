@@ -14,6 +14,8 @@ import type { AnyAuthMethod, AuthenticationType, AuthHandlerMiddleware, ParsedKe
 
 const { utils } = ssh2;
 import type { Prompter } from './prompter';
+import type { SecurityOptions } from './config-options';
+import { rsaBits, signatureAlgorithms } from './fingerprint';
 
 export interface AuthPlan {
   /** user@host:port for prompts and messages. */
@@ -25,6 +27,8 @@ export interface AuthPlan {
   passwordPrompts: number;
   /** Methods ssh would try after "none", in its order (PreferredAuthentications, *Authentication no). */
   methods: ReadonlyArray<'publickey' | 'password' | 'keyboard-interactive'>;
+  /** PubkeyAcceptedAlgorithms and RequiredRSASize: which identity files may be offered. */
+  keys: Pick<SecurityOptions, 'pubkeyAllowed' | 'requiredRsaBits'>;
   prompter: Prompter;
   memory: AuthMemory;
 }
@@ -184,8 +188,20 @@ async function loadKey(file: string, plan: AuthPlan, notes: string[]): Promise<P
     notes.push(`${file} holds no private key`);
     return null;
   }
+  const why = refusedKey(parsed, plan.keys);
+  if (why) {
+    notes.push(`${file} not offered: ${why}`);
+    return null;
+  }
   plan.memory.keys.set(file, parsed);
   return parsed;
+}
+
+function refusedKey(key: ParsedKey, rules: AuthPlan['keys']): string | null {
+  if (!rules.pubkeyAllowed(signatureAlgorithms(key.type))) return `${key.type} is not in the ssh config's PubkeyAcceptedAlgorithms`;
+  const bits = key.type === 'ssh-rsa' ? rsaBits(key.getPublicSSH()) : Infinity;
+  if (bits < rules.requiredRsaBits) return `${bits}-bit RSA is below RequiredRSASize ${rules.requiredRsaBits}`;
+  return null;
 }
 
 function first(k: ParsedKey | ParsedKey[] | Error): ParsedKey | Error {

@@ -9,9 +9,13 @@
 // ForwardX11, Tunnel), ControlMaster/ControlPath (the lab opens its own
 // connection, as `ssh -S none`), GSSAPIAuthentication (Debian's default; the
 // next methods are tried as ssh does without a ticket), UpdateHostKeys,
-// SendEnv/SetEnv, AddKeysToAgent.
+// SendEnv/SetEnv, AddKeysToAgent, and the lists that only matter for what the
+// lab never does: CASignatureAlgorithms (no certificates are trusted),
+// HostbasedAcceptedAlgorithms, GSSAPIKexAlgorithms.
 
 import { SshConfigError } from './errors';
+import { configuredAlgorithms, type AlgorithmKind } from './algorithms';
+import { globMatch } from './glob';
 
 export type StrictHostKeyChecking = 'ask' | 'yes' | 'accept-new' | 'no';
 export type AuthMethod = 'publickey' | 'password' | 'keyboard-interactive';
@@ -27,6 +31,12 @@ export interface SecurityOptions {
   bindAddress?: string;
   /** AddressFamily inet / inet6. */
   addressFamily: 'any' | 'inet' | 'inet6';
+  /** Ciphers, MACs, KexAlgorithms, HostKeyAlgorithms as the config sets them (absent: ssh2's defaults). */
+  algorithms: Partial<Record<AlgorithmKind, string[]>>;
+  /** PubkeyAcceptedAlgorithms: may a key whose signature algorithms are these be offered? */
+  pubkeyAllowed(signatureAlgorithms: readonly string[]): boolean;
+  /** RequiredRSASize (OpenSSH's default 1024): smaller RSA host keys are refused, smaller user keys not offered. */
+  requiredRsaBits: number;
 }
 
 /** What config.ts found: the first value of a directive (lower-case key), and where it is. */
@@ -53,14 +63,13 @@ const REFUSED: ReadonlyArray<{ name: string; off: string[]; why: string }> = [
   { name: 'BindInterface', off: [], why: 'the lab cannot bind to an interface' },
   { name: 'RemoteCommand', off: ['none'], why: 'the lab runs its own commands (ssh refuses a command line with RemoteCommand too)' },
   { name: 'PermitLocalCommand', off: ['no'], why: 'the lab does not run LocalCommand' },
-  { name: 'Ciphers', off: [], why: 'the lab uses its own cipher list' },
-  { name: 'MACs', off: [], why: 'the lab uses its own MAC list' },
-  { name: 'KexAlgorithms', off: [], why: 'the lab uses its own key exchange list' },
-  { name: 'HostKeyAlgorithms', off: [], why: 'the lab uses its own host key algorithm list' },
-  { name: 'PubkeyAcceptedAlgorithms', off: [], why: 'the lab uses its own public key algorithm list' },
-  { name: 'PubkeyAcceptedKeyTypes', off: [], why: 'the lab uses its own public key algorithm list' },
-  { name: 'CASignatureAlgorithms', off: [], why: 'the lab does not check certificates' },
-  { name: 'RequiredRSASize', off: [], why: 'the lab does not enforce an RSA key size' },
+];
+
+const ALGORITHM_LISTS: ReadonlyArray<[string, AlgorithmKind]> = [
+  ['Ciphers', 'cipher'],
+  ['MACs', 'hmac'],
+  ['KexAlgorithms', 'kex'],
+  ['HostKeyAlgorithms', 'serverHostKey'],
 ];
 
 const AUTH_TOGGLES: ReadonlyArray<[string, AuthMethod]> = [
@@ -94,13 +103,40 @@ export function securityOptions(spec: string, c: ConfigLookup): SecurityOptions 
   const family = (c.one('addressfamily') ?? 'any').toLowerCase();
   if (family !== 'any' && family !== 'inet' && family !== 'inet6') throw new SshConfigError(spec, `${c.where('addressfamily')}: AddressFamily: expected any, inet or inet6, got "${family}"`);
   const bind = c.one('bindaddress');
+  const algorithms: SecurityOptions['algorithms'] = {};
+  for (const [name, kind] of ALGORITHM_LISTS) {
+    const v = c.one(name.toLowerCase());
+    if (v === undefined) continue;
+    algorithms[kind] = configuredAlgorithms(kind, v);
+    if (algorithms[kind].length === 0) refuse(c.where(name.toLowerCase()), `${name} ${v}`, 'the lab supports none of these algorithms');
+  }
+  const pubkey = c.one('pubkeyacceptedalgorithms') ?? c.one('pubkeyacceptedkeytypes');
   return {
     strictHostKeyChecking: { mode, where: shk === undefined ? null : c.where('stricthostkeychecking') },
     hashKnownHosts: yesNo(c.one('hashknownhosts'), false, `${c.where('hashknownhosts')}: HashKnownHosts`),
     authMethods: [...new Set(methods)],
     ...(bind ? { bindAddress: bind } : {}),
     addressFamily: family,
+    algorithms,
+    pubkeyAllowed: (sigAlgs) => pubkey === undefined || acceptedBy(pubkey, sigAlgs),
+    requiredRsaBits: int(c.one('requiredrsasize'), 1024, `${c.where('requiredrsasize')}: RequiredRSASize`),
   };
+}
+
+/** OpenSSH list semantics for PubkeyAcceptedAlgorithms: a key passes when one of its signature algorithms does. */
+function acceptedBy(value: string, sigAlgs: readonly string[]): boolean {
+  const op = /^[+\-^]/.test(value) ? value[0]! : '';
+  const patterns = value.slice(op.length).split(',').filter(Boolean);
+  const listed = (a: string) => patterns.some((p) => globMatch(a, p));
+  if (op === '+' || op === '^') return true;
+  if (op === '-') return sigAlgs.some((a) => !listed(a));
+  return sigAlgs.some(listed);
+}
+
+function int(v: string | undefined, dflt: number, where: string): number {
+  if (v === undefined) return dflt;
+  if (!/^\d+$/.test(v)) throw new SshConfigError('', `${where}: expected a whole number, got "${v}"`);
+  return Number(v);
 }
 
 function strictMode(v: string, where: () => string): StrictHostKeyChecking {

@@ -12,7 +12,7 @@ import { resolveHost, type ResolvedHost } from './config';
 import { formatHost, type HostSpec } from './hostspec';
 import { AuthError, ConnectionError, HostKeyError, SshConfigError, SshError } from './errors';
 import { appendKnownHost, changedKeyWarning, checkHostKey, hostKeyName, otherTypesWarning, readKnownHosts, recordedKeyTypes } from './knownhosts';
-import { keyKindLabel, keyTypeOf, sha256Fingerprint } from './fingerprint';
+import { keyKindLabel, keyTypeOf, rsaBits, sha256Fingerprint, signatureAlgorithms } from './fingerprint';
 import { makeAuthHandler, newAuthMemory, type AuthMemory } from './auth';
 import type { HostKeyInfo, Prompter } from './prompter';
 import { SshTransport } from './ssh';
@@ -180,6 +180,7 @@ function openClient(r: ResolvedHost, ctx: Ctx, sock: Duplex | undefined): Promis
     identityFiles: r.identityFiles,
     passwordPrompts: r.passwordPrompts,
     methods: r.security.authMethods,
+    keys: r.security,
     prompter: asked,
     memory: memoryFor(ctx, label),
   });
@@ -188,6 +189,11 @@ function openClient(r: ResolvedHost, ctx: Ctx, sock: Duplex | undefined): Promis
   const verifyHostKey = async (key: Buffer): Promise<boolean> => {
     const fingerprint = sha256Fingerprint(key);
     const keyType = keyTypeOf(key);
+    const bits = keyType === 'ssh-rsa' ? rsaBits(key) : Infinity;
+    if (bits < r.security.requiredRsaBits) {
+      hostKeyError = new HostKeyError(label, `${khName} offered a ${bits}-bit RSA host key; RequiredRSASize is ${r.security.requiredRsaBits}; refusing to connect`, 'unknown', fingerprint, keyType);
+      return false;
+    }
     const check = checkHostKey(known.entries, khName, key);
     if (check.status === 'known') return true;
     if (check.status === 'revoked') {
@@ -246,8 +252,10 @@ function openClient(r: ResolvedHost, ctx: Ctx, sock: Duplex | undefined): Promis
 
   const keepaliveInterval = opts.keepaliveIntervalMs ?? r.serverAliveIntervalMs ?? DEFAULT_KEEPALIVE_MS;
   // Prefer the host key types already recorded, so a host with several keys presents one we know (as ssh does).
-  const preferred = recordedKeyTypes(known.entries, khName).flatMap((t) => (t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t]));
-  const hostKeyAlgos = [...new Set([...preferred, ...DEFAULT_HOST_KEY_ALGOS])].filter((a) => DEFAULT_HOST_KEY_ALGOS.includes(a));
+  // A HostKeyAlgorithms line in the config is used as it stands, as ssh does.
+  const preferred = recordedKeyTypes(known.entries, khName).flatMap(signatureAlgorithms);
+  const { serverHostKey, ...otherAlgos } = r.security.algorithms;
+  const hostKeyAlgos = serverHostKey ?? [...new Set([...preferred, ...DEFAULT_HOST_KEY_ALGOS])].filter((a) => DEFAULT_HOST_KEY_ALGOS.includes(a));
 
   const config: ConnectConfig = {
     host: r.hostName,
@@ -271,7 +279,7 @@ function openClient(r: ResolvedHost, ctx: Ctx, sock: Duplex | undefined): Promis
         },
       );
     }) as unknown as ConnectConfig['hostVerifier'],
-    algorithms: { serverHostKey: hostKeyAlgos as NonNullable<ConnectConfig['algorithms']>['serverHostKey'] },
+    algorithms: { ...otherAlgos, serverHostKey: hostKeyAlgos } as ConnectConfig['algorithms'],
     // Our own timer (paused while a person answers) replaces ssh2's readyTimeout.
     readyTimeout: 0,
     keepaliveInterval,

@@ -37,14 +37,8 @@ const refused: Array<[string, string]> = [
   ['BindInterface eth1', 'BindInterface'],
   ['RemoteCommand tmux attach', 'RemoteCommand'],
   ['PermitLocalCommand yes', 'PermitLocalCommand'],
-  ['Ciphers aes128-cbc', 'Ciphers'],
-  ['MACs hmac-sha1', 'MACs'],
-  ['KexAlgorithms +diffie-hellman-group1-sha1', 'KexAlgorithms'],
-  ['HostKeyAlgorithms ssh-ed25519', 'HostKeyAlgorithms'],
-  ['PubkeyAcceptedAlgorithms +ssh-rsa', 'PubkeyAcceptedAlgorithms'],
-  ['PubkeyAcceptedKeyTypes +ssh-rsa', 'PubkeyAcceptedKeyTypes'],
-  ['CASignatureAlgorithms ssh-ed25519', 'CASignatureAlgorithms'],
-  ['RequiredRSASize 4096', 'RequiredRSASize'],
+  ['HostKeyAlgorithms sk-ssh-ed25519@openssh.com', 'HostKeyAlgorithms'],
+  ['Ciphers none-the-lab-knows', 'Ciphers'],
 ];
 
 describe('options the lab does not implement: the host is refused, naming option and file:line', () => {
@@ -102,8 +96,50 @@ describe('options the lab honours', () => {
     ['PreferredAuthentications gssapi-with-mic,publickey', { authMethods: ['publickey'] }],
     ['BindAddress 10.0.0.9', { bindAddress: '10.0.0.9' }],
     ['AddressFamily inet6', { addressFamily: 'inet6' }],
+    ['Ciphers aes256-gcm@openssh.com,chacha20-poly1305@openssh.com,no-such-cipher', { algorithms: { cipher: ['aes256-gcm@openssh.com', 'chacha20-poly1305@openssh.com'] } }],
+    ['HostKeyAlgorithms ssh-ed25519,rsa-sha2-512', { algorithms: { serverHostKey: ['ssh-ed25519', 'rsa-sha2-512'] } }],
+    ['RequiredRSASize 3072', { requiredRsaBits: 3072 }],
   ])('%s', (line, want) => {
     expect(resolve(`  ${line}`).get().security).toMatchObject(want);
+  });
+
+  it('reads algorithm lists with OpenSSH\'s + - ^ and wildcards, offering only what the config allows', () => {
+    const kex = resolve('  KexAlgorithms -*sha1*').get().security.algorithms.kex!;
+    expect(kex.length).toBeGreaterThan(0);
+    expect(kex.some((k) => k.includes('sha1'))).toBe(false);
+    expect(resolve('  MACs ^hmac-sha2-512').get().security.algorithms.hmac![0]).toBe('hmac-sha2-512');
+    expect(resolve('  Ciphers +aes128-cbc').get().security.algorithms.cipher).toContain('aes128-cbc');
+    expect(resolve('').get().security.algorithms).toEqual({});
+  });
+
+  it('reads PubkeyAcceptedAlgorithms (and its old name) as a filter on the keys offered', () => {
+    const rsa = ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+    const only = resolve('  PubkeyAcceptedAlgorithms ssh-ed25519,ecdsa-*').get().security;
+    expect([only.pubkeyAllowed(['ssh-ed25519']), only.pubkeyAllowed(['ecdsa-sha2-nistp256']), only.pubkeyAllowed(rsa)]).toEqual([true, true, false]);
+    const noSha1 = resolve('  PubkeyAcceptedKeyTypes -ssh-rsa').get().security;
+    expect([noSha1.pubkeyAllowed(rsa), noSha1.pubkeyAllowed(['ssh-rsa'])]).toEqual([true, false]);
+    expect(resolve('').get().security.pubkeyAllowed(['ssh-dss'])).toBe(true);
+  });
+
+  it("connects under a crypto policy like Fedora's (every list set from an Include in /etc/ssh)", () => {
+    writeFileSync(
+      join(dir, 'crypto-policy.conf'),
+      [
+        'Ciphers aes256-gcm@openssh.com,chacha20-poly1305@openssh.com,aes256-ctr,aes128-gcm@openssh.com,aes128-ctr',
+        'MACs hmac-sha2-256-etm@openssh.com,hmac-sha1-etm@openssh.com,umac-128-etm@openssh.com,hmac-sha2-512-etm@openssh.com',
+        'GSSAPIKexAlgorithms gss-curve25519-sha256-,gss-nistp256-sha256-',
+        'KexAlgorithms curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,sntrup761x25519-sha512@openssh.com',
+        'PubkeyAcceptedAlgorithms ecdsa-sha2-nistp256,ssh-ed25519,rsa-sha2-256,rsa-sha2-512',
+        'HostbasedAcceptedAlgorithms ecdsa-sha2-nistp256,ssh-ed25519',
+        'CASignatureAlgorithms ecdsa-sha2-nistp256,ssh-ed25519,rsa-sha2-256',
+        'RequiredRSASize 2048',
+        '',
+      ].join('\n'),
+    );
+    const s = resolve(`  User root\nHost *\n  GSSAPIAuthentication yes\nInclude ${dir}/crypto-policy.conf`).get().security;
+    expect(s.algorithms.hmac).toEqual(['hmac-sha2-256-etm@openssh.com', 'hmac-sha1-etm@openssh.com', 'hmac-sha2-512-etm@openssh.com']);
+    expect(s.algorithms.kex).not.toContain('sntrup761x25519-sha512@openssh.com');
+    expect(s.requiredRsaBits).toBe(2048);
   });
 
   it('says where StrictHostKeyChecking was set, and refuses a value ssh would refuse', () => {
