@@ -21,7 +21,7 @@ const TABLE: Record<AlgorithmKind, { supported: string; default: string }> = {
 };
 
 /** The names of one kind that ssh2 offers by default. */
-export function defaultAlgorithms(kind: AlgorithmKind): string[] {
+function defaultAlgorithms(kind: AlgorithmKind): string[] {
   return [...tables[TABLE[kind].default]!];
 }
 

@@ -158,7 +158,7 @@ export function formatKnownHostLine(host: string, port: number, key: Buffer): st
 }
 
 /** The same line with the name hashed (|1|salt|HMAC-SHA1), as `ssh-keygen -H` writes it. */
-export function hashedKnownHostLine(host: string, port: number, key: Buffer): string {
+function hashedKnownHostLine(host: string, port: number, key: Buffer): string {
   const salt = randomBytes(20);
   const hash = createHmac('sha1', salt).update(hostKeyName(host, port)).digest();
   return `|1|${salt.toString('base64')}|${hash.toString('base64')} ${keyTypeOf(key)} ${key.toString('base64')}`;
