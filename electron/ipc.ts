@@ -95,6 +95,8 @@ export interface Settings {
   systemLocale: Locale;
   /** safeStorage can encrypt on this system (else secrets are never saved). */
   secretStorageAvailable: boolean;
+  /** Why not: no cipher at all, or (Linux) no keyring, only safeStorage's fixed-key fallback. */
+  secretStorageProblem: 'unavailable' | 'no-keyring' | null;
   appVersion: string;
   /** process.platform of main: "This computer" is offered only where the lab runs (linux). */
   platform: string;
@@ -142,7 +144,8 @@ export type PromptAnswer =
   | { kind: 'keyboard-interactive'; responses: string[] | null };
 
 export type Prompt = { promptId: string; hostId: string; host: string } & (
-  | { kind: 'host-key'; keyType: string; fingerprint: string }
+  /** otherTypes/warning: keys of other types are recorded for this host (OpenSSH warns; the default is cancel). */
+  | { kind: 'host-key'; keyType: string; fingerprint: string; otherTypes: string[]; warning: string | null }
   | { kind: 'password' }
   | { kind: 'passphrase'; keyFile: string }
   | { kind: 'keyboard-interactive'; name: string; instructions: string; prompts: Array<{ prompt: string; echo: boolean }> }

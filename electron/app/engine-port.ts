@@ -11,6 +11,10 @@ export interface HostKeyQuestion {
   host: string;
   keyType: string;
   fingerprint: string;
+  /** Keys of other types already recorded for this host ("type (file:line)"). */
+  otherTypes: string[];
+  /** OpenSSH's warning when otherTypes is not empty. */
+  warning: string | null;
 }
 
 /** How the engine asks the user during a connect; every answer may be null (= cancel). */

@@ -55,7 +55,7 @@ export function createEngine(opts: EngineOptions): EnginePort {
           // "Trust once" lasts for the app session: it is never written to known_hosts.
           const key = `${info.knownHostsName} ${info.fingerprint}`;
           if (trustedOnce.has(key)) return 'once';
-          const decision = await ask.hostKey({ host: info.host, keyType: info.keyType, fingerprint: info.fingerprint });
+          const decision = await ask.hostKey({ host: info.host, keyType: info.keyType, fingerprint: info.fingerprint, otherTypes: info.otherTypes, warning: info.warning });
           if (decision === 'once') trustedOnce.add(key);
           return decision === 'once' ? 'once' : decision === 'remember';
         },

@@ -16,7 +16,7 @@ import type { ConnectAsk, EnginePort } from './engine-port';
 import { UserError } from './errors';
 import { listDemos, readRecordingFile } from './recordings';
 import { Runs, type Push } from './runs';
-import { SecretVault, type SecretCipher } from './secrets';
+import { SecretVault, type SecretCipher, type SecretSlot } from './secrets';
 import { JsonStore, type StoredHost } from './store';
 
 export type SaveKind = 'recording' | 'png' | 'csv' | 'html';
@@ -169,6 +169,7 @@ export class LabService {
       locale: this.store.settings().locale,
       systemLocale: this.deps.systemLocale,
       secretStorageAvailable: this.vault.canPersist,
+      secretStorageProblem: this.vault.problem,
       appVersion: this.deps.engine.appVersion,
       platform: this.deps.platform ?? process.platform,
       scenarioFolder: this.deps.engine.scenarioFolder,
@@ -252,28 +253,30 @@ export class LabService {
     this.deps.push('connectProgress', { hostId, stage: 'disconnected', message: null });
   }
 
-  /** The questions of one connect attempt, asked through prompt pushes. */
+  /**
+   * The questions of one connect attempt, asked through prompt pushes. A saved
+   * secret answers only the question it was typed for: a password is kept per
+   * user@host:port (a jump host's never reaches the target), a passphrase per
+   * key file and never answers a password question.
+   */
   private askFor(host: HostEntry): ConnectAsk {
-    const secretOnce = (attempt: number): string | null => (attempt <= 1 ? this.vault.get(host.id) : null);
-    const askSecret = async (prompt: Prompt & ({ kind: 'password' } | { kind: 'passphrase' })): Promise<string | null> => {
+    const answer = async (slot: SecretSlot, attempt: number, prompt: Prompt & ({ kind: 'password' } | { kind: 'passphrase' })): Promise<string | null> => {
+      if (attempt > 1) this.vault.dropFromMemory(host.id, slot);
+      const saved = attempt <= 1 ? this.vault.get(host.id, slot) : null;
+      if (saved !== null) return saved;
       const a = await this.ask(prompt);
       if (!a || a.kind !== 'secret' || a.value === null) return null;
-      this.vault.set(host.id, a.value, a.remember && host.rememberSecret);
+      this.vault.set(host.id, slot, a.value, a.remember && host.rememberSecret);
       return a.value;
     };
     return {
       hostKey: async (q) => {
-        const a = await this.ask({ promptId: newId('p'), hostId: host.id, host: q.host, kind: 'host-key', keyType: q.keyType, fingerprint: q.fingerprint });
+        const a = await this.ask({ promptId: newId('p'), hostId: host.id, kind: 'host-key', ...q });
         return a?.kind === 'host-key' ? a.decision : 'cancel';
       },
-      password: async (h, attempt) => {
-        if (attempt > 1) this.vault.dropFromMemory(host.id);
-        return secretOnce(attempt) ?? askSecret({ promptId: newId('p'), hostId: host.id, host: h, kind: 'password' });
-      },
-      passphrase: async (keyFile, h, attempt) => {
-        if (attempt > 1) this.vault.dropFromMemory(host.id);
-        return secretOnce(attempt) ?? askSecret({ promptId: newId('p'), hostId: host.id, host: h, kind: 'passphrase', keyFile });
-      },
+      password: (h, attempt) => answer({ kind: 'password', host: h }, attempt, { promptId: newId('p'), hostId: host.id, host: h, kind: 'password' }),
+      passphrase: (keyFile, h, attempt) =>
+        answer({ kind: 'passphrase', host: h, keyFile }, attempt, { promptId: newId('p'), hostId: host.id, host: h, kind: 'passphrase', keyFile }),
       keyboardInteractive: async (q) => {
         const a = await this.ask({ promptId: newId('p'), hostId: host.id, ...q, kind: 'keyboard-interactive' });
         return a?.kind === 'keyboard-interactive' ? a.responses : null;

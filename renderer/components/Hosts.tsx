@@ -265,7 +265,7 @@ function HostForm({
         <input type="checkbox" disabled={!canRemember} checked={remember && canRemember} onChange={(e) => setRemember(e.currentTarget.checked)} />{' '}
         {t('hosts.form.remember')}
       </label>
-      {!canRemember && <div className="muted small">{t('hosts.form.rememberUnavailable')}</div>}
+      {!canRemember && <div className="muted small">{t(settings?.secretStorageProblem === 'no-keyring' ? 'hosts.form.rememberNoKeyring' : 'hosts.form.rememberUnavailable')}</div>}
       <div className="form-actions">
         <button type="submit" className="primary" data-testid="save-host">
           {t('hosts.form.save')}

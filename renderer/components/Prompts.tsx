@@ -15,23 +15,34 @@ export function PromptDialog({ prompt, host, canRemember, answer }: { prompt: Pr
   const set = (i: number, v: string) => setValues((old) => Object.assign([...old], { [i]: v }));
 
   if (prompt.kind === 'host-key') {
-    const cancel = () => answer({ kind: 'host-key', decision: 'cancel' });
+    // Keys of another type are recorded: not a first contact. OpenSSH's warning, and cancel is the default.
+    const other = prompt.otherTypes.length > 0;
+    const onCancel = () => answer({ kind: 'host-key', decision: 'cancel' });
+    const cancel = (
+      <button className={other ? 'primary' : undefined} onClick={onCancel} data-testid="trust-cancel" data-initial-focus>
+        {t('prompt.cancel')}
+      </button>
+    );
     return (
-      <Dialog testId="prompt-host-key" title={t('prompt.hostKey.title')} onCancel={cancel} alert>
-        <p>{t('prompt.hostKey.body', { host: prompt.host })}</p>
+      <Dialog testId="prompt-host-key" title={other ? `⚠ ${t('prompt.hostKey.otherTypes.title')}` : t('prompt.hostKey.title')} onCancel={onCancel} danger={other} alert>
+        <p>{t(other ? 'prompt.hostKey.otherTypes.body' : 'prompt.hostKey.body', { host: prompt.host })}</p>
+        {prompt.warning && (
+          <pre className="host-key-warning" data-testid="host-key-warning">
+            {prompt.warning}
+          </pre>
+        )}
         <p className="fingerprint" data-testid="fingerprint">
           {prompt.keyType} <code>{prompt.fingerprint}</code>
         </p>
         <div className="form-actions">
+          {other && cancel}
           <button onClick={() => answer({ kind: 'host-key', decision: 'once' })} data-testid="trust-once">
             {t('prompt.hostKey.once')}
           </button>
-          <button className="primary" onClick={() => answer({ kind: 'host-key', decision: 'remember' })} data-testid="trust-remember">
+          <button className={other ? undefined : 'primary'} onClick={() => answer({ kind: 'host-key', decision: 'remember' })} data-testid="trust-remember">
             {t('prompt.hostKey.remember')}
           </button>
-          <button onClick={cancel} data-testid="trust-cancel" data-initial-focus>
-            {t('prompt.cancel')}
-          </button>
+          {!other && cancel}
         </div>
       </Dialog>
     );

@@ -40,6 +40,8 @@ const en = {
   'hosts.form.agent': 'Use the SSH agent',
   'hosts.form.remember': 'Remember the password or passphrase (encrypted by the system keychain)',
   'hosts.form.rememberUnavailable': 'Saving passwords is not available on this system; they are kept only while the app runs.',
+  'hosts.form.rememberNoKeyring':
+    'Saving passwords is off: no system keyring (GNOME Keyring, KWallet) answers, and without one Electron would encrypt with a fixed key anyone can read. They are kept only while the app runs.',
   'hosts.form.save': 'Save',
   'hosts.form.cancel': 'Cancel',
   'hosts.forgetSecret': 'Forget saved password',
@@ -76,6 +78,9 @@ const en = {
   'prompt.hostKey.title': 'New host key',
   'prompt.hostKey.body': 'OOM Lab has never connected to {host}. Check that this fingerprint is the one the host shows (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub):',
   'prompt.hostKey.once': 'Trust once',
+  'prompt.hostKey.otherTypes.title': 'Keys of a different type are already known for this host',
+  'prompt.hostKey.otherTypes.body':
+    '{host} offered a key of a type OOM Lab has not recorded, though it has recorded keys of other types for it. This is not a first contact: the host may have a new key type, or someone may be intercepting the connection. Cancel unless you can check the fingerprint on the host itself.',
   'prompt.hostKey.remember': 'Trust and remember',
   'prompt.cancel': 'Cancel',
   'prompt.ok': 'OK',
@@ -328,6 +333,7 @@ const zhCN: Record<MessageKey, string> = {
   'hosts.form.agent': '使用 SSH agent',
   'hosts.form.remember': '记住密码或口令（由系统钥匙串加密）',
   'hosts.form.rememberUnavailable': '此系统无法保存密码；密码只在应用运行期间保存在内存中。',
+  'hosts.form.rememberNoKeyring': '已关闭保存密码：没有可用的系统钥匙环（GNOME Keyring、KWallet），此时 Electron 只能用一个人人可读的固定密钥加密。密码只在应用运行期间保存在内存中。',
   'hosts.form.save': '保存',
   'hosts.form.cancel': '取消',
   'hosts.forgetSecret': '忘记已保存的密码',
@@ -364,6 +370,9 @@ const zhCN: Record<MessageKey, string> = {
   'prompt.hostKey.title': '新的主机密钥',
   'prompt.hostKey.body': 'OOM Lab 从未连接过 {host}。请确认下面的指纹与主机上显示的一致（ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub）：',
   'prompt.hostKey.once': '仅本次信任',
+  'prompt.hostKey.otherTypes.title': '已记录此主机其他类型的密钥',
+  'prompt.hostKey.otherTypes.body':
+    '{host} 提供了一个 OOM Lab 尚未记录过的类型的密钥，但已为它记录了其他类型的密钥。这不是首次连接：主机可能换了新的密钥类型，也可能有人在拦截连接。除非你能在主机本机上核对指纹，否则请取消。',
   'prompt.hostKey.remember': '信任并记住',
   'prompt.cancel': '取消',
   'prompt.ok': '确定',

@@ -1,7 +1,9 @@
 // (c) First connect to the loopback sshd (a real OpenSSH server with a
 // generated host key) shows the host-key prompt with the SHA256 fingerprint;
 // "trust once" connects without recording the key, "trust and remember"
-// records it, and a changed key is refused behind a blocking warning.
+// records it, a changed key is refused behind a blocking warning, and a key
+// of a type not yet recorded (others are) gets OpenSSH's warning with cancel
+// as the default.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -103,6 +105,23 @@ describe.skipIf(pre.skip || browserPre.skip)('host keys', () => {
     expect(await p.locator('[data-testid=errors] [data-code=host-key-changed]').count()).toBe(1);
     // The recorded (other) key is untouched.
     expect(readOr(knownHosts)).toBe(`[127.0.0.1]:${sshd.port} ${other}\n`);
+  });
+
+  it('a known host offering a key of another type: OpenSSH\'s warning, and Enter cancels', async () => {
+    const p = app.page;
+    const ecdsa = keygen(join(dir, 'other_ecdsa_key'), 'ecdsa', '', 'not-this-host').split(' ').slice(0, 2).join(' ');
+    writeFileSync(knownHosts, `[127.0.0.1]:${sshd.port} ${ecdsa}\n`);
+    const host = p.locator('[data-testid^="host-h-"]');
+    await host.getByTestId('connect').click();
+    await p.getByTestId('prompt-host-key').waitFor();
+    expect(await p.getByTestId('host-key-warning').textContent()).toContain('but keys of different type are already known for this host.');
+    expect(await p.getByTestId('host-key-warning').textContent()).toContain(`WARNING: ECDSA key found for host [127.0.0.1]:${sshd.port}`);
+    await app.screenshot('host-key-other-type');
+    // The default (focused) button is cancel.
+    expect(await p.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('trust-cancel');
+    await p.keyboard.press('Enter');
+    await expect.poll(() => host.getAttribute('data-stage')).toBe('failed');
+    expect(readOr(knownHosts)).toBe(`[127.0.0.1]:${sshd.port} ${ecdsa}\n`);
   });
 });
 

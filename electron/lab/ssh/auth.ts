@@ -3,7 +3,9 @@
 // password, keyboard-interactive. Plugged into ssh2 as its authHandler; every
 // question goes through the Prompter. Answers are remembered in memory only,
 // for the life of one transport, so a second connection to the same host
-// (MaxSessions overflow) does not ask again.
+// (MaxSessions overflow) does not ask again. Each hop of a ProxyJump chain has
+// its own memory (connect.ts), so a password or keyboard-interactive answer is
+// only ever offered to the user@host:port it was typed for.
 
 import { existsSync, readFileSync } from 'node:fs';
 // ssh2 is CommonJS; Node's ESM loader exposes only its default export reliably.
@@ -12,6 +14,8 @@ import type { AnyAuthMethod, AuthenticationType, AuthHandlerMiddleware, ParsedKe
 
 const { utils } = ssh2;
 import type { Prompter } from './prompter';
+import type { SecurityOptions } from './config-options';
+import { rsaBits, signatureAlgorithms } from './fingerprint';
 
 export interface AuthPlan {
   /** user@host:port for prompts and messages. */
@@ -21,19 +25,24 @@ export interface AuthPlan {
   agent: string | null;
   identityFiles: string[];
   passwordPrompts: number;
+  /** Methods ssh would try after "none", in its order (PreferredAuthentications, *Authentication no). */
+  methods: ReadonlyArray<'publickey' | 'password' | 'keyboard-interactive'>;
+  /** PubkeyAcceptedAlgorithms and RequiredRSASize: which identity files may be offered. */
+  keys: Pick<SecurityOptions, 'pubkeyAllowed' | 'requiredRsaBits'>;
   prompter: Prompter;
   memory: AuthMemory;
 }
 
-/** Secrets given during this transport's life; never written anywhere. */
+/** Secrets given during this transport's life, for one user@host:port; never written anywhere. */
 export interface AuthMemory {
+  /** Decrypted identity files by path: shared by every hop (a private key never leaves this machine). */
   keys: Map<string, ParsedKey>;
   password?: string;
   kbdAnswers?: string[];
 }
 
-export function newAuthMemory(): AuthMemory {
-  return { keys: new Map() };
+export function newAuthMemory(keys: Map<string, ParsedKey> = new Map()): AuthMemory {
+  return { keys };
 }
 
 type Step = { method: 'none' | 'agent' | 'publickey' | 'password' | 'keyboard-interactive'; make: () => Promise<AnyAuthMethod | null>; label: string };
@@ -112,14 +121,16 @@ export function makeAuthHandler(plan: AuthPlan): AuthHandler {
     });
   }
 
+  // ssh's choice and order of methods; none always first (it asks the server what it offers).
+  const order = [steps[0]!, ...plan.methods.flatMap((m) => steps.filter((st) => (st.method === 'agent' ? 'publickey' : st.method) === m))];
   let i = 0;
   let stopKbd = false;
   let stopPassword = false;
   const handler: AuthHandlerMiddleware = (methodsLeft, _partial, next) => {
     const offered = (m: AuthenticationType) => m === 'none' || methodsLeft === null || methodsLeft === undefined || methodsLeft.includes(m === 'agent' ? 'publickey' : m);
     const advance = async (): Promise<void> => {
-      while (i < steps.length) {
-        const step = steps[i++]!;
+      while (i < order.length) {
+        const step = order[i++]!;
         if (!offered(step.method)) continue;
         if (step.method === 'password' && stopPassword) continue;
         if (step.method === 'keyboard-interactive' && stopKbd) continue;
@@ -177,8 +188,20 @@ async function loadKey(file: string, plan: AuthPlan, notes: string[]): Promise<P
     notes.push(`${file} holds no private key`);
     return null;
   }
+  const why = refusedKey(parsed, plan.keys);
+  if (why) {
+    notes.push(`${file} not offered: ${why}`);
+    return null;
+  }
   plan.memory.keys.set(file, parsed);
   return parsed;
+}
+
+function refusedKey(key: ParsedKey, rules: AuthPlan['keys']): string | null {
+  if (!rules.pubkeyAllowed(signatureAlgorithms(key.type))) return `${key.type} is not in the ssh config's PubkeyAcceptedAlgorithms`;
+  const bits = key.type === 'ssh-rsa' ? rsaBits(key.getPublicSSH()) : Infinity;
+  if (bits < rules.requiredRsaBits) return `${bits}-bit RSA is below RequiredRSASize ${rules.requiredRsaBits}`;
+  return null;
 }
 
 function first(k: ParsedKey | ParsedKey[] | Error): ParsedKey | Error {

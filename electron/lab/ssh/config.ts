@@ -10,6 +10,8 @@ import { homedir, userInfo } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { parseHostSpec, parsePort, type HostSpec } from './hostspec';
 import { SshConfigError } from './errors';
+import { globMatch } from './glob';
+import { securityOptions, yesNo, type SecurityOptions } from './config-options';
 
 export interface ResolvedHost {
   /** What the user typed (alias or host). */
@@ -35,6 +37,8 @@ export interface ResolvedHost {
   hostKeyAlias?: string;
   /** Password prompts allowed (NumberOfPasswordPrompts, default 3). */
   passwordPrompts: number;
+  /** Host key checking, auth methods and routing options ssh would apply (config-options.ts). */
+  security: SecurityOptions;
 }
 
 export interface ResolveOptions {
@@ -56,12 +60,15 @@ export function resolveHost(spec: string, opts: ResolveOptions = {}): ResolvedHo
   // Values from earlier files win, as with ssh's user-then-system order.
   const merged: Record<string, string | string[]> = {};
   const identityFiles: string[] = [];
+  // Every line read, with its file:line, to name where a directive came from.
+  const lines: Line[] = [];
   for (const f of files) {
     if (!existsSync(f)) continue;
     let computed: Record<string, string | string[]>;
     try {
-      const text = expandIncludes(readFileSync(f, 'utf8'), f, home, 0);
-      const cfg = SSHConfig.parse(text);
+      const fileLines = expandIncludes(readFileSync(f, 'utf8'), f, home, 0);
+      lines.push(...fileLines);
+      const cfg = SSHConfig.parse(fileLines.map((l) => l.text).join('\n'));
       // Match exec would run shell commands from a config file; we never do that.
       computed = cfg.compute({ Host: typed.host, ...(typed.user ? { User: typed.user } : {}) }, { ignoreCase: true, matchExec: false });
     } catch (e) {
@@ -82,6 +89,8 @@ export function resolveHost(spec: string, opts: ResolveOptions = {}): ResolvedHo
     return [v].flat().flatMap((s) => s.split(/\s+/)).filter(Boolean);
   };
   const where = (k: string) => `${spec}: ssh config ${k}`;
+  const security = securityOptions(spec, { one, where: (k) => locate(lines, k, one(k)), matchExec: lines.find((l) => /^\s*match\s.*\bexec\b/i.test(l.text))?.where ?? null });
+  const knownHostsFiles = (k: string, dflt: string[]) => (many(k) ?? dflt).filter((f) => f.toLowerCase() !== 'none').map(expandPath);
 
   const hostName = one('hostname') ? expandHostToken(one('hostname')!, typed.host) : typed.host;
   const user = typed.user ?? one('user') ?? localUser;
@@ -110,11 +119,26 @@ export function resolveHost(spec: string, opts: ResolveOptions = {}): ResolvedHo
     ...seconds(one('connecttimeout'), 'connectTimeoutMs', where('ConnectTimeout')),
     ...seconds(one('serveraliveinterval'), 'serverAliveIntervalMs', where('ServerAliveInterval')),
     serverAliveCountMax: int(one('serveralivecountmax'), 3, where('ServerAliveCountMax')),
-    userKnownHostsFiles: (many('userknownhostsfile') ?? [join(home, '.ssh', 'known_hosts'), join(home, '.ssh', 'known_hosts2')]).map(expandPath),
-    globalKnownHostsFiles: (many('globalknownhostsfile') ?? ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2']).map(expandPath),
+    userKnownHostsFiles: knownHostsFiles('userknownhostsfile', [join(home, '.ssh', 'known_hosts'), join(home, '.ssh', 'known_hosts2')]),
+    globalKnownHostsFiles: knownHostsFiles('globalknownhostsfile', ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2']),
     ...(one('hostkeyalias') ? { hostKeyAlias: one('hostkeyalias')! } : {}),
     passwordPrompts: int(one('numberofpasswordprompts'), 3, where('NumberOfPasswordPrompts')),
+    security,
   };
+}
+
+interface Line {
+  text: string;
+  /** file:line */
+  where: string;
+}
+
+/** file:line of the directive `key` that gave `value` (the first such line, as ssh takes the first value). */
+function locate(lines: readonly Line[], key: string, value: string | undefined): string {
+  const re = new RegExp(`^\\s*${key}(?:\\s*=\\s*|\\s+)(.*)$`, 'i');
+  const found = lines.filter((l) => re.test(l.text));
+  const exact = value === undefined ? undefined : found.find((l) => re.exec(l.text)![1]!.includes(value.split(/\s+/)[0]!));
+  return (exact ?? found[0])?.where ?? `ssh config ${key}`;
 }
 
 /** A ProxyJump hop: [user@]host[:port] or ssh://[user@]host[:port]. */
@@ -133,14 +157,6 @@ function agentPath(v: string | undefined, expandPath: (p: string) => string): st
   if (v.toLowerCase() === 'none') return null;
   if (v.startsWith('$')) return process.env[v.slice(1)] ?? null;
   return expandPath(v);
-}
-
-function yesNo(v: string | undefined, dflt: boolean, where: string): boolean {
-  if (v === undefined) return dflt;
-  const s = v.toLowerCase();
-  if (s === 'yes' || s === 'true') return true;
-  if (s === 'no' || s === 'false') return false;
-  throw new SshConfigError('', `${where}: expected yes or no, got "${v}"`);
 }
 
 function int(v: string | undefined, dflt: number, where: string): number {
@@ -180,30 +196,27 @@ function safeUser(): string {
 /**
  * Splice `Include` files in place (relative paths are under ~/.ssh for a user
  * config, /etc/ssh for the system one; * and ? in the last path part), as ssh
- * reads them where the directive stands.
+ * reads them where the directive stands. Each line keeps its own file:line.
  */
-function expandIncludes(text: string, file: string, home: string, depth: number): string {
+function expandIncludes(text: string, file: string, home: string, depth: number): Line[] {
   if (depth > 16) throw new Error(`${file}: Include nested too deeply`);
-  return text
-    .split('\n')
-    .map((line, i) => {
-      const m = /^\s*include(?:\s*=\s*|\s+)(.+?)\s*$/i.exec(line);
-      if (!m) return line;
-      const out: string[] = [];
-      for (const raw of m[1]!.split(/\s+/)) {
-        const p0 = expandTilde(raw.replace(/^"|"$/g, ''), home);
-        const p = isAbsolute(p0) ? p0 : join(file.startsWith('/etc/') ? '/etc/ssh' : join(home, '.ssh'), p0);
-        for (const f of globFiles(p)) {
-          try {
-            out.push(expandIncludes(readFileSync(f, 'utf8'), f, home, depth + 1));
-          } catch (e) {
-            throw new Error(`${file}:${i + 1}: Include ${f}: ${(e as Error).message}`);
-          }
+  return text.split('\n').flatMap((line, i): Line[] => {
+    const m = /^\s*include(?:\s*=\s*|\s+)(.+?)\s*$/i.exec(line);
+    if (!m) return [{ text: line, where: `${file}:${i + 1}` }];
+    const out: Line[] = [];
+    for (const raw of m[1]!.split(/\s+/)) {
+      const p0 = expandTilde(raw.replace(/^"|"$/g, ''), home);
+      const p = isAbsolute(p0) ? p0 : join(file.startsWith('/etc/') ? '/etc/ssh' : join(home, '.ssh'), p0);
+      for (const f of globFiles(p)) {
+        try {
+          out.push(...expandIncludes(readFileSync(f, 'utf8'), f, home, depth + 1));
+        } catch (e) {
+          throw new Error(`${file}:${i + 1}: Include ${f}: ${(e as Error).message}`);
         }
       }
-      return out.join('\n');
-    })
-    .join('\n');
+    }
+    return out;
+  });
 }
 
 function globFiles(p: string): string[] {
@@ -211,9 +224,8 @@ function globFiles(p: string): string[] {
   if (!/[*?]/.test(name)) return existsSync(p) ? [p] : [];
   const dir = dirname(p);
   if (!existsSync(dir)) return [];
-  const re = new RegExp(`^${name.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
   return readdirSync(dir)
-    .filter((n) => re.test(n))
+    .filter((n) => globMatch(n, name))
     .sort()
     .map((n) => join(dir, n))
     .filter((f) => statSync(f).isFile());

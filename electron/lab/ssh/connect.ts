@@ -11,10 +11,10 @@ import type { Duplex } from 'node:stream';
 import { resolveHost, type ResolvedHost } from './config';
 import { formatHost, type HostSpec } from './hostspec';
 import { AuthError, ConnectionError, HostKeyError, SshConfigError, SshError } from './errors';
-import { appendKnownHost, changedKeyWarning, checkHostKey, hostKeyName, readKnownHosts, recordedKeyTypes } from './knownhosts';
-import { keyTypeOf, sha256Fingerprint } from './fingerprint';
+import { appendKnownHost, changedKeyWarning, checkHostKey, hostKeyName, otherTypesWarning, readKnownHosts, recordedKeyTypes } from './knownhosts';
+import { keyKindLabel, keyTypeOf, rsaBits, sha256Fingerprint, signatureAlgorithms } from './fingerprint';
 import { makeAuthHandler, newAuthMemory, type AuthMemory } from './auth';
-import type { Prompter } from './prompter';
+import type { HostKeyInfo, Prompter } from './prompter';
 import { SshTransport } from './ssh';
 
 export interface ConnectOptions {
@@ -45,7 +45,9 @@ export interface ConnectOptions {
 
 interface Ctx {
   opts: ConnectOptions;
-  memory: AuthMemory;
+  /** Auth memory per user@host:port: a hop's password is never offered to another hop. */
+  memories: Map<string, AuthMemory>;
+  keys: AuthMemory['keys'];
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
@@ -55,7 +57,7 @@ const MAX_JUMP_DEPTH = 8;
 /** Connect to `[user@]host[:port]` or an ssh config alias. */
 export async function connectSsh(spec: string, opts: ConnectOptions = {}): Promise<SshTransport> {
   for (const f of opts.identityFiles ?? []) if (!existsSync(f)) throw new SshConfigError(spec, `identity file ${f} does not exist`);
-  const ctx: Ctx = { opts, memory: newAuthMemory() };
+  const ctx: Ctx = { opts, memories: new Map(), keys: new Map() };
   const target = resolve(spec, ctx);
   const chain = await openChain(target, ctx, 0);
   const final = chain[chain.length - 1]!;
@@ -121,6 +123,12 @@ async function openChain(r: ResolvedHost, ctx: Ctx, depth: number): Promise<Open
   return chain;
 }
 
+function memoryFor(ctx: Ctx, label: string): AuthMemory {
+  let m = ctx.memories.get(label);
+  if (!m) ctx.memories.set(label, (m = newAuthMemory(ctx.keys)));
+  return m;
+}
+
 function forwardOut(via: Client, viaLabel: string, to: ResolvedHost): Promise<Duplex> {
   return new Promise((ok, fail) => {
     via.forwardOut('127.0.0.1', 0, to.hostName, to.port, (err, stream) => {
@@ -135,7 +143,9 @@ function openClient(r: ResolvedHost, ctx: Ctx, sock: Duplex | undefined): Promis
   const label = labelOf(r);
   const { opts } = ctx;
   const knownHostsFiles = opts.knownHostsFile ? [opts.knownHostsFile] : [...r.userKnownHostsFiles, ...r.globalKnownHostsFiles];
-  const appendTo = opts.knownHostsFile ?? r.userKnownHostsFiles[0]!;
+  // UserKnownHostsFile none leaves nowhere to record a key (ssh then trusts it for this connection only).
+  const appendTo: string | undefined = opts.knownHostsFile ?? r.userKnownHostsFiles[0];
+  const strict = r.security.strictHostKeyChecking;
   const khName = r.hostKeyAlias ?? hostKeyName(r.hostName, r.port);
   const known = readKnownHosts(knownHostsFiles);
   for (const w of known.warnings) opts.debug?.(`known_hosts: ${w}`);
@@ -169,14 +179,21 @@ function openClient(r: ResolvedHost, ctx: Ctx, sock: Duplex | undefined): Promis
     agent,
     identityFiles: r.identityFiles,
     passwordPrompts: r.passwordPrompts,
+    methods: r.security.authMethods,
+    keys: r.security,
     prompter: asked,
-    memory: ctx.memory,
+    memory: memoryFor(ctx, label),
   });
 
   let hostKeyError: HostKeyError | undefined;
   const verifyHostKey = async (key: Buffer): Promise<boolean> => {
     const fingerprint = sha256Fingerprint(key);
     const keyType = keyTypeOf(key);
+    const bits = keyType === 'ssh-rsa' ? rsaBits(key) : Infinity;
+    if (bits < r.security.requiredRsaBits) {
+      hostKeyError = new HostKeyError(label, `${khName} offered a ${bits}-bit RSA host key; RequiredRSASize is ${r.security.requiredRsaBits}; refusing to connect`, 'unknown', fingerprint, keyType);
+      return false;
+    }
     const check = checkHostKey(known.entries, khName, key);
     if (check.status === 'known') return true;
     if (check.status === 'revoked') {
@@ -185,10 +202,12 @@ function openClient(r: ResolvedHost, ctx: Ctx, sock: Duplex | undefined): Promis
     }
     if (check.status === 'changed') {
       const recorded = check.recorded.map((e) => ({ fingerprint: sha256Fingerprint(e.key), where: e.where }));
-      const warning = changedKeyWarning(khName, key, check.recorded, appendTo);
+      const warning = changedKeyWarning(khName, key, check.recorded, appendTo ?? check.recorded[0]!.where);
+      // ssh with StrictHostKeyChecking no would connect with password auth off; the lab never does.
+      const strictNo = strict.mode === 'no' ? ` (StrictHostKeyChecking no at ${strict.where} is not followed for a changed key)` : '';
       hostKeyError = new HostKeyError(
         label,
-        `REMOTE HOST IDENTIFICATION HAS CHANGED for ${khName}: server sent ${keyType} ${fingerprint}, ${recorded.map((x) => `${x.where} has ${x.fingerprint}`).join('; ')}; refusing to connect`,
+        `REMOTE HOST IDENTIFICATION HAS CHANGED for ${khName}: server sent ${keyType} ${fingerprint}, ${recorded.map((x) => `${x.where} has ${x.fingerprint}`).join('; ')}; refusing to connect${strictNo}`,
         'changed',
         fingerprint,
         keyType,
@@ -197,31 +216,54 @@ function openClient(r: ResolvedHost, ctx: Ctx, sock: Duplex | undefined): Promis
       );
       return false;
     }
-    const info = { host: label, knownHostsName: khName, keyType, fingerprint, knownHostsFile: appendTo, otherTypes: check.otherTypes.map((e) => `${e.keyType} (${e.where})`) };
-    const accept = prompter.unknownHostKey ? await waitingOn(prompter.unknownHostKey(info)) : false;
+    const info: HostKeyInfo = {
+      host: label,
+      knownHostsName: khName,
+      keyType,
+      fingerprint,
+      knownHostsFile: appendTo ?? 'nowhere (UserKnownHostsFile none)',
+      otherTypes: check.otherTypes.map((e) => `${e.keyType} (${e.where})`),
+      warning: check.otherTypes.length > 0 ? otherTypesWarning(khName, key, check.otherTypes) : null,
+    };
+    if (strict.mode === 'yes') {
+      hostKeyError = new HostKeyError(
+        label,
+        `No ${keyKindLabel(keyType)} host key is known for ${khName} and you have requested strict checking (StrictHostKeyChecking yes, ${strict.where}): ${keyType} key fingerprint ${fingerprint}`,
+        'unknown',
+        fingerprint,
+        keyType,
+      );
+      return false;
+    }
+    // accept-new and no: ssh records a new key without asking.
+    const accept = strict.mode !== 'ask' ? 'remember' : prompter.unknownHostKey ? await waitingOn(prompter.unknownHostKey(info)) : false;
     if (!accept) {
       hostKeyError = new HostKeyError(label, `host key for ${khName} is unknown (not in ${knownHostsFiles.join(', ') || 'any known_hosts file'}): ${keyType} key fingerprint ${fingerprint}`, 'unknown', fingerprint, keyType);
       return false;
     }
-    if (accept === 'once') {
+    if (accept === 'once' || appendTo === undefined) {
       opts.debug?.(`trusted ${khName} ${keyType} ${fingerprint} for this connection only`);
       return true;
     }
-    appendKnownHost(appendTo, r.hostKeyAlias ?? r.hostName, r.hostKeyAlias ? 22 : r.port, key);
-    opts.debug?.(`added ${khName} ${keyType} ${fingerprint} to ${appendTo}`);
+    appendKnownHost(appendTo, r.hostKeyAlias ?? r.hostName, r.hostKeyAlias ? 22 : r.port, key, r.security.hashKnownHosts);
+    opts.debug?.(`Warning: Permanently added ${khName} (${keyType} ${fingerprint}) to ${appendTo}${strict.where ? ` (StrictHostKeyChecking ${strict.mode}, ${strict.where})` : ''}`);
     return true;
   };
 
   const keepaliveInterval = opts.keepaliveIntervalMs ?? r.serverAliveIntervalMs ?? DEFAULT_KEEPALIVE_MS;
   // Prefer the host key types already recorded, so a host with several keys presents one we know (as ssh does).
-  const preferred = recordedKeyTypes(known.entries, khName).flatMap((t) => (t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t]));
-  const hostKeyAlgos = [...new Set([...preferred, ...DEFAULT_HOST_KEY_ALGOS])].filter((a) => DEFAULT_HOST_KEY_ALGOS.includes(a));
+  // A HostKeyAlgorithms line in the config is used as it stands, as ssh does.
+  const preferred = recordedKeyTypes(known.entries, khName).flatMap(signatureAlgorithms);
+  const { serverHostKey, ...otherAlgos } = r.security.algorithms;
+  const hostKeyAlgos = serverHostKey ?? [...new Set([...preferred, ...DEFAULT_HOST_KEY_ALGOS])].filter((a) => DEFAULT_HOST_KEY_ALGOS.includes(a));
 
   const config: ConnectConfig = {
     host: r.hostName,
     port: r.port,
     username: r.user,
     ...(sock ? { sock } : {}),
+    ...(r.security.bindAddress && !sock ? { localAddress: r.security.bindAddress } : {}),
+    ...(r.security.addressFamily === 'inet' ? { forceIPv4: true } : r.security.addressFamily === 'inet6' ? { forceIPv6: true } : {}),
     authHandler: auth.handler,
     // ssh2 calls this with the raw key blob; answering through `verify` lets us ask the prompter.
     hostVerifier: ((key: Buffer, verify: (ok: boolean) => void) => {
@@ -237,7 +279,7 @@ function openClient(r: ResolvedHost, ctx: Ctx, sock: Duplex | undefined): Promis
         },
       );
     }) as unknown as ConnectConfig['hostVerifier'],
-    algorithms: { serverHostKey: hostKeyAlgos as NonNullable<ConnectConfig['algorithms']>['serverHostKey'] },
+    algorithms: { ...otherAlgos, serverHostKey: hostKeyAlgos } as ConnectConfig['algorithms'],
     // Our own timer (paused while a person answers) replaces ssh2's readyTimeout.
     readyTimeout: 0,
     keepaliveInterval,

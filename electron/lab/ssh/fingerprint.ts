@@ -22,3 +22,25 @@ export function keyKindLabel(type: string): string {
   if (type === 'ssh-dss') return 'DSA';
   return type.toUpperCase();
 }
+
+/** Signature algorithms a key of this type can sign with (what PubkeyAcceptedAlgorithms lists). */
+export function signatureAlgorithms(type: string): string[] {
+  return type === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [type];
+}
+
+/** Modulus size of an ssh-rsa blob (string type, mpint e, mpint n), for RequiredRSASize. */
+export function rsaBits(blob: Buffer): number {
+  let at = 0;
+  const field = () => {
+    const n = blob.readUInt32BE(at);
+    const f = blob.subarray(at + 4, at + 4 + n);
+    at += 4 + n;
+    return f;
+  };
+  field();
+  field();
+  const n = field();
+  let i = 0;
+  while (i < n.length && n[i] === 0) i++;
+  return i === n.length ? 0 : (n.length - i - 1) * 8 + (32 - Math.clz32(n[i]!));
+}

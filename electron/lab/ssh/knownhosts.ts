@@ -3,10 +3,11 @@
 // ports, hashed |1|salt|hmac entries, @revoked and @cert-authority markers.
 // The parser is pure; file access is in readKnownHosts/appendKnownHost.
 
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, appendFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { sha256Fingerprint, keyKindLabel, keyTypeOf } from './fingerprint';
+import { globMatch } from './glob';
 
 export type Marker = 'revoked' | 'cert-authority' | null;
 
@@ -90,15 +91,9 @@ export function hostKeyName(host: string, port: number): string {
   return port === 22 ? h : `[${h}]:${port}`;
 }
 
-/** OpenSSH's match_pattern: * any run, ? one character, case-insensitive. */
+/** OpenSSH's match_pattern: * any run, ? one character, case-insensitive; linear (glob.ts). */
 export function matchPattern(name: string, pattern: string): boolean {
-  let re = '^';
-  for (const ch of pattern.toLowerCase()) {
-    if (ch === '*') re += '.*';
-    else if (ch === '?') re += '.';
-    else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(re + '$', 's').test(name.toLowerCase());
+  return globMatch(name.toLowerCase(), pattern.toLowerCase());
 }
 
 /**
@@ -162,6 +157,13 @@ export function formatKnownHostLine(host: string, port: number, key: Buffer): st
   return `${hostKeyName(host, port)} ${keyTypeOf(key)} ${key.toString('base64')}`;
 }
 
+/** The same line with the name hashed (|1|salt|HMAC-SHA1), as `ssh-keygen -H` writes it. */
+function hashedKnownHostLine(host: string, port: number, key: Buffer): string {
+  const salt = randomBytes(20);
+  const hash = createHmac('sha1', salt).update(hostKeyName(host, port)).digest();
+  return `|1|${salt.toString('base64')}|${hash.toString('base64')} ${keyTypeOf(key)} ${key.toString('base64')}`;
+}
+
 // ---------------------------------------------------------------------------
 // files
 
@@ -176,15 +178,15 @@ export function readKnownHosts(files: readonly string[]): ParseResult {
   return all;
 }
 
-/** Append a key the user chose to trust; creates the file (0600) and its directory (0700) if needed. */
-export function appendKnownHost(file: string, host: string, port: number, key: Buffer): string {
+/** Append a key the user chose to trust (hashed, as ssh's HashKnownHosts does); creates the file (0600) and its directory (0700) if needed. */
+export function appendKnownHost(file: string, host: string, port: number, key: Buffer, hashed = false): string {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   let prefix = '';
   if (existsSync(file) && statSync(file).size > 0) {
     const text = readFileSync(file, 'utf8');
     if (!text.endsWith('\n')) prefix = '\n';
   }
-  const line = formatKnownHostLine(host, port, key);
+  const line = hashed ? hashedKnownHostLine(host, port, key) : formatKnownHostLine(host, port, key);
   appendFileSync(file, `${prefix}${line}\n`, { mode: 0o600 });
   return line;
 }
@@ -207,5 +209,19 @@ export function changedKeyWarning(name: string, key: Buffer, recorded: readonly 
     ...recorded.map((e) => `Offending ${keyKindLabel(e.keyType)} key in ${e.where}`),
     `Host key for ${name} has changed and you have requested strict checking.`,
     'Host key verification failed.',
+  ].join('\n');
+}
+
+/**
+ * OpenSSH's notice for a host whose recorded keys are all of other types
+ * (sshconnect.c show_other_keys): not a first contact, and maybe an attacker
+ * offering a type the client has not recorded yet.
+ */
+export function otherTypesWarning(name: string, key: Buffer, others: readonly KnownHostEntry[]): string {
+  return [
+    `The authenticity of host '${name}' can't be established`,
+    'but keys of different type are already known for this host.',
+    `${keyKindLabel(keyTypeOf(key))} key fingerprint is ${sha256Fingerprint(key)}.`,
+    ...others.map((e) => `WARNING: ${keyKindLabel(e.keyType)} key found for host ${name}\nin ${e.where}\n${keyKindLabel(e.keyType)} key fingerprint ${sha256Fingerprint(e.key)}.`),
   ].join('\n');
 }

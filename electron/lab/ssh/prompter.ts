@@ -15,6 +15,8 @@ export interface HostKeyInfo {
   knownHostsFile: string;
   /** Keys of other types recorded for this host (a reason for extra care). */
   otherTypes: string[];
+  /** OpenSSH's warning when otherTypes is not empty: this is not a first contact. */
+  warning: string | null;
 }
 
 export type HostKeyDecision = boolean | 'once' | 'remember';

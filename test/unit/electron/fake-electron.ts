@@ -231,12 +231,20 @@ export class FakeDialog {
   }
 }
 
-/** safeStorage with a per-process random AES key, like an OS keychain would give. */
+/**
+ * safeStorage with a per-process random AES key, like an OS keychain would give.
+ * `backend` is what Linux reports; with 'basic_text' real Electron still says
+ * encryption is available, but its key is a fixed string compiled into Chromium.
+ */
 class FakeSafeStorage {
   available = true;
+  backend: ReturnType<Electron.SafeStorage['getSelectedStorageBackend']> = 'gnome_libsecret';
   private readonly key = randomBytes(32);
   isEncryptionAvailable() {
     return this.available;
+  }
+  getSelectedStorageBackend() {
+    return this.backend;
   }
   encryptString(plain: string): Buffer {
     if (!this.available) throw new Error('Encryption is not available.');
@@ -264,7 +272,7 @@ export { contextBridge };
 
 // The shapes the app uses, checked against Electron's declarations.
 ipcMain satisfies Pick<Electron.IpcMain, 'handle' | 'removeHandler'>;
-safeStorage satisfies Pick<Electron.SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'>;
+safeStorage satisfies Pick<Electron.SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString' | 'getSelectedStorageBackend'>;
 dialog satisfies Pick<Electron.Dialog, 'showOpenDialog' | 'showSaveDialog'>;
 contextBridge satisfies Pick<Electron.ContextBridge, 'exposeInMainWorld'>;
 Menu satisfies Pick<typeof Electron.Menu, 'buildFromTemplate' | 'setApplicationMenu'>;

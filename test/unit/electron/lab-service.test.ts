@@ -11,12 +11,14 @@ import { LabService } from '../../../electron/app/lab-service';
 import { setupDialogs } from '../../../electron/app/dialogs';
 import { dispatch } from '../../../electron/app/dispatch';
 import type { PushName } from '../../../electron/ipc';
+import { messages } from '../../../renderer/i18n/messages';
 
 vi.mock('electron', () => import('./fake-electron'));
 
 const root = new URL('../../../', import.meta.url).pathname;
 let dir: string;
 let pushes: Array<{ name: PushName; payload: unknown }>;
+const PW = { kind: 'password', host: 'root@labvm:22' } as const;
 
 function service(cipher: typeof fake.safeStorage | null = fake.safeStorage) {
   return new LabService({
@@ -35,6 +37,7 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'oomlab-svc-'));
   pushes = [];
   fake.safeStorage.available = true;
+  fake.safeStorage.backend = 'gnome_libsecret';
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -65,26 +68,41 @@ describe('hosts', () => {
 describe('secrets', () => {
   it('keeps them in memory; persists only encrypted, only when asked; forgets on request', () => {
     const s = service();
-    s.vault.set('h-1', 'hunter2-session-only', false);
-    expect(s.vault.get('h-1')).toBe('hunter2-session-only');
+    s.vault.set('h-1', PW, 'hunter2-session-only', false);
+    expect(s.vault.get('h-1', PW)).toBe('hunter2-session-only');
     expect(existsSync(join(dir, 'data', 'secrets.json'))).toBe(false);
 
-    s.vault.set('h-2', 'correct horse battery', true);
+    s.vault.set('h-2', PW, 'correct horse battery', true);
     const onDisk = readFileSync(join(dir, 'data', 'secrets.json'), 'utf8');
     expect(onDisk).not.toContain('correct horse');
-    expect(Buffer.from(JSON.parse(onDisk)['h-2'], 'base64').toString('latin1')).not.toContain('correct horse');
+    expect(Buffer.from(Object.values(JSON.parse(onDisk)['h-2'] as Record<string, string>)[0]!, 'base64').toString('latin1')).not.toContain('correct horse');
     // A later launch (same keychain) reads it back; nothing of h-1 was kept.
     const later = service();
-    expect(later.vault.get('h-2')).toBe('correct horse battery');
-    expect(later.vault.get('h-1')).toBeNull();
+    expect(later.vault.get('h-2', PW)).toBe('correct horse battery');
+    expect(later.vault.get('h-1', PW)).toBeNull();
     later.vault.forget('h-2');
-    expect(service().vault.get('h-2')).toBeNull();
+    expect(service().vault.get('h-2', PW)).toBeNull();
+  });
+
+  it('keeps nothing when Linux safeStorage has no keyring (basic_text: a fixed key), and says why', async () => {
+    fake.safeStorage.backend = 'basic_text';
+    const s = service();
+    const h = s.handlers();
+    expect(fake.safeStorage.isEncryptionAvailable()).toBe(true); // what Electron says with basic_text
+    expect(await h.getSettings(undefined)).toMatchObject({ secretStorageAvailable: false, secretStorageProblem: 'no-keyring' });
+    const saved = await h.saveHost({ label: 'x', target: 'x', identityFile: null, useAgent: true, rememberSecret: true });
+    expect(saved.rememberSecret).toBe(false);
+    s.vault.set(saved.id, PW, 'would-be-readable-by-anyone', true);
+    expect(existsSync(join(dir, 'data', 'secrets.json'))).toBe(false);
+    // The form shows the reason in both languages.
+    expect(messages.en['hosts.form.rememberNoKeyring']).toMatch(/keyring.*fixed key/);
+    expect(messages['zh-CN']['hosts.form.rememberNoKeyring']).toMatch(/钥匙环/);
   });
 
   it('never writes a secret when safeStorage is unavailable', () => {
     fake.safeStorage.available = false;
     const s = service(fake.safeStorage);
-    s.vault.set('h-3', 'plain', true);
+    s.vault.set('h-3', PW, 'plain', true);
     expect(existsSync(join(dir, 'data', 'secrets.json'))).toBe(false);
   });
 });
