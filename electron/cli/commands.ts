@@ -8,6 +8,7 @@ import { registerCleanup } from './cleanup';
 import { registerScenarios } from './scenarios';
 import { registerProbe } from './probe';
 import { registerKmsg } from './kmsg';
+import { registerUi } from './ui';
 
 export type SetExit = (code: number) => void;
 
@@ -21,4 +22,5 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerScenarios(program, setExit);
   registerProbe(program, setExit);
   registerKmsg(program, setExit);
+  registerUi(program, setExit);
 }
