@@ -18,6 +18,11 @@ export function rawRequest(url: string, opts: { method?: string; headers?: Recor
     const req = request(
       { host: u.hostname.replace(/^\[|\]$/g, ''), port: u.port, path: u.pathname + u.search, method: opts.method ?? 'GET', headers: opts.headers, setHost: !opts.headers?.Host },
       (res) => {
+        // An accepted event stream never ends: its status is the answer.
+        if (res.headers['content-type']?.startsWith('text/event-stream')) {
+          res.destroy();
+          return resolve({ status: res.statusCode ?? 0, headers: res.headers, body: '' });
+        }
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
