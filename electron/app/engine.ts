@@ -1,6 +1,6 @@
 // The real lab engine behind the EnginePort: SSH (or the local transport),
 // the host probe, the scenario loader and runner. Also turns the engine's
-// expected errors into IPC error values. No 'electron' import: the e2e bridge
+// expected errors into IPC error values. No 'electron' import: `oomlab ui`
 // uses this exact adapter.
 
 import { existsSync, readFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs';

@@ -1,7 +1,7 @@
 // The main process's side of every request in the channel map: hosts,
 // connections and their prompts, runs, recordings, exports. Plain Node: the
 // Electron-specific pieces (dialogs, safeStorage, webContents.send) come in
-// as small interfaces, so the e2e bridge runs these very handlers.
+// as small interfaces, so `oomlab ui` (electron/web/) runs these very handlers.
 
 import { randomBytes } from 'node:crypto';
 import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -313,7 +313,7 @@ export class LabService {
     }
   }
 
-  /** Open prompts (for tests and the e2e bridge). */
+  /** Open prompts (for tests). */
   openPrompts(): string[] {
     return [...this.prompts.keys()];
   }
@@ -402,7 +402,7 @@ export class LabService {
     return r;
   }
 
-  /** Events of a run so far (the e2e bridge and tests read them). */
+  /** Events of a run so far (tests read them). */
   runEvents(runId: string): readonly LabEvent[] {
     return this.run(runId).events;
   }

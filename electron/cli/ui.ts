@@ -12,7 +12,9 @@ import { isLabError } from '../lab/errors';
 import { packageRoot, packageVersion } from '../lab/package-root';
 import { startLabUi } from '../web/lab-ui';
 import { CliExit, exitCodes } from './exit';
-import type { SetExit } from './commands';
+
+/** As commands.ts declares it; not imported from there, which would make an import circle. */
+type SetExit = (code: number) => void;
 
 interface UiOptions {
   port: number;
