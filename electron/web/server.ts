@@ -14,7 +14,7 @@ import type { ErrorClassifier } from '../app/errors';
 import type { Push } from '../app/lab-service';
 import { CONTENT_SECURITY_POLICY } from '../app/window';
 import { LabError } from '../lab/errors';
-import { UploadTooLarge, type WebFiles } from './files';
+import { MAX_UPLOAD_BYTES, UploadTooLarge, type WebFiles } from './files';
 import { cookieToken, hostAllowed, newToken, sameOrigin, sessionCookie, tokenMatches } from './security';
 import { staticFile } from './static';
 
@@ -115,6 +115,7 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
         return;
       }
       case 'POST upload':
+        if (Number(req.headers['content-length'] ?? 0) > MAX_UPLOAD_BYTES) return refuse(req, res, 413, `uploads larger than ${MAX_UPLOAD_BYTES / 2 ** 20} MiB are not accepted`);
         try {
           await o.files.acceptUpload(req, url.searchParams.get('name') ?? '');
         } catch (e) {

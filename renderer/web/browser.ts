@@ -28,6 +28,8 @@ function pickFile(): Promise<File | null> {
 export async function openRecordingInBrowser(api: OomlabApi): Promise<IpcResult<OpenedRecording | null>> {
   const file = await pickFile();
   if (!file) return { ok: true, value: null };
+  // The server's cap (electron/web/files.ts MAX_UPLOAD_BYTES), said before sending half a gigabyte.
+  if (file.size > 512 * 2 ** 20) return { ok: false, error: { code: 'recording-invalid', message: `${file.name} is ${Math.round(file.size / 2 ** 20)} MiB; recordings larger than 512 MiB are not opened.` } };
   const r = await fetch(`/__oomlab/upload?name=${encodeURIComponent(file.name)}`, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body: file }).catch(() => null);
   if (!r?.ok) return { ok: false, error: { code: 'io', message: `Cannot upload ${file.name}: ${r ? (await r.text()).trim() : 'the oomlab ui server does not answer'}.` } };
   return api.openRecording();

@@ -10,6 +10,7 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONTENT_SECURITY_POLICY } from '../../../electron/app/window';
 import { login, rawRequest, type UiSession } from '../../helpers/ui-client';
+import { spawnCli } from '../cli/oomlab-child';
 import { startUiCli, waitForOutput, type UiChild } from './ui-child';
 
 describe('oomlab ui: who may talk to it', () => {
@@ -85,6 +86,13 @@ describe('oomlab ui: who may talk to it', () => {
       sock.on('error', resolve);
     });
     expect(err?.code).toBe('ECONNREFUSED');
+  });
+
+  it('a --port someone holds is one line naming the port and what to do (exit 7)', async () => {
+    const c = spawnCli(['ui', '--no-open', '--port', String(ui.port), '--data-dir', join(dir, 'data3')]);
+    const r = await c.done;
+    expect(r.code).toBe(7);
+    expect(r.stderr.trim()).toBe(`oomlab: port ${ui.port} on 127.0.0.1 is in use: choose another with --port, or --port 0 for any free one`);
   });
 
   it('without xdg-open it prints the address and says to open it, and keeps serving', async () => {

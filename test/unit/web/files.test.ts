@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { safeName, WebFiles } from '../../../electron/web/files';
 import { staticFile } from '../../../electron/web/static';
+import { RendererNotBuilt, startLabUi } from '../../../electron/web/lab-ui';
 
 const dir = mkdtempSync(join(tmpdir(), 'oomlab-web-unit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,6 +31,16 @@ describe('browser files', () => {
     expect(files.takeDownload(path)).toBeNull();
     expect(await files.openRecording()).toBeNull();
     files.close();
+  });
+});
+
+describe('startLabUi', () => {
+  it('without built pages says where they are missing and how to build them', async () => {
+    const missing = join(dir, 'no-renderer');
+    const opts = { rendererDir: missing, dataDir: join(dir, 'd'), demoDir: dir, engine: { appVersion: '0', scenarioDirs: [] }, systemLocale: 'en' as const, port: 0, log: () => undefined };
+    await expect(startLabUi(opts)).rejects.toThrow(new RendererNotBuilt(missing));
+    expect(new RendererNotBuilt(missing).message).toBe(`${missing}/index.html: the app's pages are not built`);
+    expect(new RendererNotBuilt(missing).hint).toBe('run `npm run build:renderer` in the oomlab checkout');
   });
 });
 
