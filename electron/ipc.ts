@@ -6,7 +6,7 @@
 //
 // The preload's API object is built from this map by buildApi(), and its
 // TypeScript type (OomlabApi) is derived from it: there is no second copy to
-// keep in step. The e2e test bridge builds the very same object over HTTP.
+// keep in step. `oomlab ui` builds the very same object over HTTP (renderer/web/bridge.ts).
 
 import { z } from 'zod';
 import type { LabEvent, Locale, Localized, TargetKind } from './lab/events';
@@ -284,7 +284,7 @@ export interface ApiTransport {
   subscribe(channel: string, listener: (payload: unknown) => void): () => void;
 }
 
-/** The API object, built from the map over any transport (ipcRenderer in the preload, HTTP in the e2e bridge). */
+/** The API object, built from the map over any transport (ipcRenderer in the preload, HTTP under `oomlab ui`). */
 export function buildApi(transport: ApiTransport): OomlabApi {
   const api: Record<string, unknown> = {};
   for (const name of requestNames) {

@@ -16,6 +16,8 @@ import { I18nProvider, systemLocale, translator } from './i18n/i18n';
 import { LiveRun } from './state/live';
 import { ThemeContext, useTheme } from './theme/use-theme';
 import { THEME_CHOICES, type ThemeChoice } from './theme/theme';
+import { download, inBrowser, openRecordingInBrowser, browserText } from './web/browser';
+import { BrowserNote } from './web/BrowserNote';
 
 type View = 'home' | 'hosts' | 'scenarios' | 'player';
 type Session = { kind: 'live'; live: LiveInfo } | { kind: 'replay'; rec: ReplayRecording; key: number } | null;
@@ -46,6 +48,10 @@ export function App({ api }: { api: OomlabApi }) {
   useEffect(() => {
     document.documentElement.lang = locale;
   }, [locale]);
+  const browser = inBrowser(api);
+  // Where a saved file went: a path on this machine, or (in a browser) a download.
+  const savedNotice = (r: { path: string } | null | undefined) =>
+    r && setNotice(browser ? browserText(locale, 'downloaded', download(r.path)) : t('player.saved', { path: r.path }));
 
   const report = useCallback((e: unknown) => {
     const error: IpcError = e instanceof ApiError ? e.error : { code: 'internal', message: e instanceof Error ? e.message : String(e) };
@@ -98,7 +104,10 @@ export function App({ api }: { api: OomlabApi }) {
     },
     [report],
   );
-  const openFile = useCallback(() => void attempt(call(api.openRecording())).then((o) => o && openText(o)), [api, attempt, openText]);
+  const openFile = useCallback(
+    () => void attempt(call(browser ? openRecordingInBrowser(api) : api.openRecording())).then((o) => o && openText(o)),
+    [api, attempt, openText, browser],
+  );
   const openDemo = useCallback((name: string) => void attempt(call(api.openDemoRecording({ name }))).then((o) => o && openText(o)), [api, attempt, openText]);
 
   // Drop a recording anywhere on the window.
@@ -157,10 +166,8 @@ export function App({ api }: { api: OomlabApi }) {
 
   const saveExport: SaveExport = useCallback(
     (kind: ExportKind, suggestedName: string, content: string) =>
-      void attempt(call(api.saveExport({ kind, suggestedName: suggestedName.replace(/[^A-Za-z0-9_. -]/g, '_'), content }))).then(
-        (r) => r && setNotice(t('player.saved', { path: r.path })),
-      ),
-    [api, attempt, t],
+      void attempt(call(api.saveExport({ kind, suggestedName: suggestedName.replace(/[^A-Za-z0-9_. -]/g, '_'), content }))).then(savedNotice),
+    [api, attempt, locale], // savedNotice changes only with the locale
   );
 
   const setLocale = useCallback((l: Locale | null) => void attempt(call(api.setLocale({ locale: l })).then(setSettings)), [api, attempt]);
@@ -173,7 +180,7 @@ export function App({ api }: { api: OomlabApi }) {
       case 'open-recording':
         return openFile();
       case 'save-recording':
-        if (s?.kind === 'live') void attempt(call(api.saveRunRecording({ runId: s.live.run.runId })));
+        if (s?.kind === 'live') void attempt(call(api.saveRunRecording({ runId: s.live.run.runId }))).then(savedNotice);
         return;
       case 'export-png':
         return exportRequest.fire('png');
@@ -237,6 +244,7 @@ export function App({ api }: { api: OomlabApi }) {
             </select>
           </label>
         </nav>
+        {browser && <BrowserNote locale={locale} />}
         <ErrorList errors={errors} dismiss={(id) => setErrors((old) => old.filter((e) => e.id !== id))} />
         {notice && (
           <div className="notice" role="status">
@@ -257,7 +265,8 @@ export function App({ api }: { api: OomlabApi }) {
               remove={(id) => void attempt(call(api.removeHost({ id }))).then(refreshHosts)}
               forgetSecret={(id) => void attempt(call(api.forgetSecret({ id }))).then(refreshHosts)}
               loadAliases={async () => (await attempt(call(api.listSshAliases()))) ?? []}
-              pickIdentity={async () => (await attempt(call(api.pickIdentityFile())))?.path ?? null}
+              // A browser cannot hand the server a path from a file chooser: the field is typed there.
+              pickIdentity={browser ? undefined : async () => (await attempt(call(api.pickIdentityFile())))?.path ?? null}
             />
           )}
           {view === 'scenarios' && (
@@ -275,9 +284,7 @@ export function App({ api }: { api: OomlabApi }) {
                 saveExport={saveExport}
                 onContinue={() => void attempt(call(api.continueRun({ runId: session.live.run.runId })))}
                 onStop={() => void attempt(call(api.stopRun({ runId: session.live.run.runId })))}
-                onSave={() =>
-                  void attempt(call(api.saveRunRecording({ runId: session.live.run.runId }))).then((r) => r && setNotice(t('player.saved', { path: r.path })))
-                }
+                onSave={() => void attempt(call(api.saveRunRecording({ runId: session.live.run.runId }))).then(savedNotice)}
               />
             ))}
         </main>

@@ -5,5 +5,6 @@ import { translator, systemLocale } from './i18n/i18n';
 import './styles/app.css';
 
 const root = createRoot(document.getElementById('root')!);
-const api = getApi();
+// Electron's preload provides the API; served over http by `oomlab ui`, the page connects itself.
+const api = getApi() ?? (location.protocol === 'http:' ? (await import('./web/bridge')).connectWebApi() : null);
 root.render(api ? <App api={api} /> : <p className="fatal">{translator(systemLocale(navigator.languages))('error.noBridge')}</p>);

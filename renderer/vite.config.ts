@@ -1,6 +1,6 @@
 // Builds the renderer into dist/renderer with relative asset paths, so the
-// Electron window can load it from file:// (and the e2e tests from a local
-// HTTP server) under the strict CSP: no inline scripts or styles.
+// Electron window can load it from file:// (and `oomlab ui` serve it over
+// HTTP) under the strict CSP: no inline scripts or styles.
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';

@@ -1,6 +1,6 @@
 // Validates a request against the channel map's schema, runs its handler and
-// returns the outcome as a value. Used by setupIpc (Electron) and by the e2e
-// bridge, so both paths check payloads identically. No 'electron' import.
+// returns the outcome as a value. Used by setupIpc (Electron) and by the `oomlab ui`
+// server (electron/web/), so both paths check payloads identically. No 'electron' import.
 
 import { requestNameOf, requests, type IpcResult, type ParsedPayloadOf, type RequestName, type ResultOf } from '../ipc';
 import { toIpcError, type ErrorClassifier } from './errors';

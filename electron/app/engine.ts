@@ -1,7 +1,7 @@
 // The real lab engine behind the EnginePort: SSH (or the local transport),
 // the host probe, the scenario library and runner. The rules it shares with
 // the CLI live in lab/session/; its errors become IPC values in errors.ts.
-// No 'electron' import: the e2e bridge uses this exact adapter.
+// No 'electron' import: `oomlab ui` uses this exact adapter.
 
 import type { HostEntry, IpcError, IpcErrorCode, ScenarioSummary, SshAlias } from '../ipc';
 import type { HostFacts } from '../lab/host/facts';

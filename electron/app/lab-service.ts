@@ -2,7 +2,7 @@
 // connections and their prompts (with the secret vault), exports; runs live in
 // runs.ts, recording files in recordings.ts. Plain Node: the Electron-specific
 // pieces (dialogs, safeStorage, webContents.send) come in as small interfaces,
-// so the e2e bridge runs these very handlers.
+// so `oomlab ui` (electron/web/) runs these very handlers.
 
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, writeFileSync } from 'node:fs';
@@ -302,7 +302,7 @@ export class LabService {
     }
   }
 
-  /** Open prompts (for tests and the e2e bridge). */
+  /** Open prompts (for tests). */
   openPrompts(): string[] {
     return [...this.prompts.keys()];
   }
@@ -320,7 +320,7 @@ export class LabService {
     return { runId: run.id };
   }
 
-  /** Events of a run so far (the e2e bridge and tests read them). */
+  /** Events of a run so far (tests read them). */
   runEvents(runId: string): readonly LabEvent[] {
     return this.runs.get(runId).events;
   }

@@ -99,6 +99,11 @@ export class SecretVault {
     }
   }
 
+  /** Every secret of a host held in memory, gone (`oomlab ui` keeps none past a connect). */
+  dropAllFromMemory(hostId: string): void {
+    for (const k of [...this.memory.keys()]) if (k.startsWith(`${hostId} `)) this.memory.delete(k);
+  }
+
   /** A wrong secret must not be offered again. */
   dropFromMemory(hostId: string, slot: SecretSlot): void {
     this.memory.delete(`${hostId} ${slotKey(slot)}`);

@@ -9,6 +9,7 @@ import { registerCleanup } from './cleanup';
 import { registerScenarios } from './scenarios';
 import { registerProbe } from './probe';
 import { registerKmsg } from './kmsg';
+import { registerUi } from './ui';
 
 export function registerCommands(program: Command, setExit: SetExit): void {
   registerLabvm(program, setExit);
@@ -18,4 +19,5 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerScenarios(program, setExit);
   registerProbe(program, setExit);
   registerKmsg(program, setExit);
+  registerUi(program, setExit);
 }

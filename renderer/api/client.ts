@@ -1,6 +1,6 @@
 // The one way the renderer talks to main: the object the preload exposes
-// (window.oomlab), typed from the channel map. In the e2e tests a page-side
-// bridge provides the same object.
+// (window.oomlab), typed from the channel map. In a browser (`oomlab ui`)
+// renderer/web/bridge.ts builds the same object over HTTP.
 
 import type { API_GLOBAL, IpcError, IpcResult, OomlabApi } from '../../electron/ipc';
 

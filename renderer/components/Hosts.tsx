@@ -28,7 +28,8 @@ export interface HostsProps {
   forgetSecret(id: string): void;
   loadAliases(): Promise<SshAlias[]>;
   /** The native file dialog for an identity file; null when cancelled. */
-  pickIdentity(): Promise<string | null>;
+  /** Absent where no file dialog can give a path (`oomlab ui` in a browser). */
+  pickIdentity?: () => Promise<string | null>;
 }
 
 export function HostsView(p: HostsProps) {
@@ -188,7 +189,7 @@ function HostForm({
   initial: HostEntry | null;
   settings: Settings | null;
   loadAliases: () => Promise<SshAlias[]>;
-  pickIdentity: () => Promise<string | null>;
+  pickIdentity?: () => Promise<string | null>;
   onCancel: () => void;
   onSave: (h: HostInput) => void;
 }) {
@@ -253,9 +254,11 @@ function HostForm({
         <label htmlFor={`${formId}-identity`}>{t('hosts.form.identity')}</label>
         <div className="identity-row">
           <input id={`${formId}-identity`} data-testid="host-identity" value={identity} onChange={(e) => setIdentity(e.currentTarget.value)} placeholder="~/.ssh/id_ed25519" />
-          <button type="button" data-testid="pick-identity" onClick={() => void pickIdentity().then((path) => path && setIdentity(path))}>
-            {t('hosts.form.browse')}
-          </button>
+          {pickIdentity && (
+            <button type="button" data-testid="pick-identity" onClick={() => void pickIdentity().then((path) => path && setIdentity(path))}>
+              {t('hosts.form.browse')}
+            </button>
+          )}
         </div>
       </div>
       <label className="check">

@@ -39,7 +39,7 @@ const en = {
   'hosts.form.identity': 'Identity file (optional)',
   'hosts.form.agent': 'Use the SSH agent',
   'hosts.form.remember': 'Remember the password or passphrase (encrypted by the system keychain)',
-  'hosts.form.rememberUnavailable': 'Saving passwords is not available on this system; they are kept only while the app runs.',
+  'hosts.form.rememberUnavailable': 'Saving passwords is not available here; nothing is written to disk.',
   'hosts.form.rememberNoKeyring':
     'Saving passwords is off: no system keyring (GNOME Keyring, KWallet) answers, and without one Electron would encrypt with a fixed key anyone can read. They are kept only while the app runs.',
   'hosts.form.save': 'Save',
@@ -332,7 +332,7 @@ const zhCN: Record<MessageKey, string> = {
   'hosts.form.identity': '私钥文件（可选）',
   'hosts.form.agent': '使用 SSH agent',
   'hosts.form.remember': '记住密码或口令（由系统钥匙串加密）',
-  'hosts.form.rememberUnavailable': '此系统无法保存密码；密码只在应用运行期间保存在内存中。',
+  'hosts.form.rememberUnavailable': '此处无法保存密码；不会写入磁盘。',
   'hosts.form.rememberNoKeyring': '已关闭保存密码：没有可用的系统钥匙环（GNOME Keyring、KWallet），此时 Electron 只能用一个人人可读的固定密钥加密。密码只在应用运行期间保存在内存中。',
   'hosts.form.save': '保存',
   'hosts.form.cancel': '取消',

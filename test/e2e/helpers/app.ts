@@ -1,61 +1,48 @@
-// Everything an e2e test needs: the renderer built by Vite, the page shim,
-// Debian's Chromium through playwright-core, and the real main-side handlers
-// (LabService + real engine) behind the HTTP bridge.
+// Everything an e2e test needs: the renderer built by Vite, Debian's Chromium
+// through playwright-core, and the product's own `oomlab ui` server
+// (electron/web/: the real LabService + engine behind HTTP and server-sent
+// events) started in this process, so tests can also look at the service.
 
 import { build as viteBuild } from 'vite';
-import { build as esbuild } from 'esbuild';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createEngine, type EngineOptions } from '../../../electron/app/engine';
-import { LabService, type Dialogs, type SaveKind } from '../../../electron/app/lab-service';
+import type { EngineOptions } from '../../../electron/app/engine';
+import type { LabService } from '../../../electron/app/lab-service';
 import type { Locale } from '../../../electron/lab/events';
-import { startBridge, type Bridge } from '../bridge/server';
+import { startLabUi } from '../../../electron/web/lab-ui';
+import { listenPushes, login, type PushLog } from '../../helpers/ui-client';
+import { TestDialogs } from './browser-files';
 
+export { TestDialogs } from './browser-files';
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = join(ROOT, 'test', 'e2e', 'screenshots');
 
-let built: Promise<{ renderer: string; shim: string }> | null = null;
+let built: Promise<{ renderer: string }> | null = null;
 
-/** Builds the renderer (Vite, production) and the page shim once per test process. */
-export function buildOnce(): Promise<{ renderer: string; shim: string }> {
+/** Builds the renderer (Vite, production) once per test process, where `oomlab ui` serves it from. */
+export function buildOnce(): Promise<{ renderer: string }> {
   built ??= (async () => {
-    const out = join(ROOT, '.cache', 'e2e');
-    const renderer = join(out, 'renderer');
+    const renderer = join(ROOT, 'dist', 'renderer');
     await viteBuild({ configFile: join(ROOT, 'renderer', 'vite.config.ts'), logLevel: 'warn', build: { outDir: renderer, emptyOutDir: true } });
-    const shim = await esbuild({ entryPoints: [join(ROOT, 'test', 'e2e', 'bridge', 'page-shim.ts')], bundle: true, format: 'iife', write: false, target: 'chrome120', logLevel: 'warning' });
-    return { renderer, shim: shim.outputFiles[0]!.text };
+    return { renderer };
   })();
   return built;
 }
 
-/** Native dialogs answered by the test (Electron's dialog module is not here). */
-export class TestDialogs implements Dialogs {
-  readonly opens: Array<string | null> = [];
-  readonly saved: Array<{ kind: SaveKind; path: string }> = [];
-  /** Answers of the identity-file dialog, in order (null = cancelled). */
-  readonly identities: Array<string | null> = [];
-  constructor(readonly saveDir: string) {}
-  async openRecording() {
-    return this.opens.shift() ?? null;
-  }
-  async openIdentityFile() {
-    return this.identities.shift() ?? null;
-  }
-  async saveFile(kind: SaveKind, suggestedName: string) {
-    const path = join(this.saveDir, suggestedName);
-    this.saved.push({ kind, path });
-    return path;
-  }
+/** The server as the tests see it: its address and every push it sent (read from its own event stream). */
+export interface UiBridge {
+  url: string;
+  pushed: PushLog['pushed'];
 }
 
 export interface E2eApp {
   page: Page;
-  bridge: Bridge;
+  bridge: UiBridge;
   service: LabService;
   dialogs: TestDialogs;
   dataDir: string;
@@ -86,26 +73,23 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 export async function openApp(browser: Browser, o: AppOptions = {}): Promise<E2eApp> {
-  const { renderer, shim } = await buildOnce();
+  const { renderer } = await buildOnce();
   const dataDir = mkdtempSync(join(tmpdir(), 'oomlab-e2e-'));
   const dialogs = new TestDialogs(dataDir);
-  let service!: LabService;
-  const bridge = await startBridge({ root: renderer, handlers: () => service.handlers(), classify: (e) => engine.classify(e) });
-  const engine = createEngine({ appVersion: '0.1.0-e2e', scenarioDirs: [join(ROOT, 'scenarios')], ...o.engine });
-  service = new LabService({
-    engine,
-    dialogs,
-    push: bridge.push,
+  const ui = await startLabUi({
+    rendererDir: renderer,
     dataDir,
     demoDir: o.demoDir ?? join(ROOT, 'scenarios', 'recordings'),
+    engine: { appVersion: '0.1.0-e2e', scenarioDirs: [join(ROOT, 'scenarios')], ...o.engine },
     systemLocale: o.systemLocale ?? 'en',
+    port: 0,
     ...(o.platform ? { platform: o.platform } : {}),
-    cipher: null,
     log: () => undefined,
   });
-  const context: BrowserContext = await browser.newContext({ viewport: o.viewport ?? { width: 1440, height: 1000 }, locale: o.locale ?? 'en-US', colorScheme: o.colorScheme ?? 'light' });
-  await context.addInitScript({ content: shim });
+  const pushes = await listenPushes(await login(ui.url));
+  const context: BrowserContext = await browser.newContext({ viewport: o.viewport ?? { width: 1440, height: 1000 }, locale: o.locale ?? 'en-US', colorScheme: o.colorScheme ?? 'light', acceptDownloads: true });
   const page = await context.newPage();
+  dialogs.attach(page);
   // Waits are on visible state; a missing element should fail fast, not after 30 s.
   page.setDefaultTimeout(15_000);
   const consoleErrors: string[] = [];
@@ -113,12 +97,12 @@ export async function openApp(browser: Browser, o: AppOptions = {}): Promise<E2e
     if (m.type() === 'error') consoleErrors.push(m.text());
   });
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
-  await page.goto(bridge.url);
+  await page.goto(ui.url);
   mkdirSync(SCREENSHOTS, { recursive: true });
   return {
     page,
-    bridge,
-    service,
+    bridge: { url: ui.origin + '/', pushed: pushes.pushed },
+    service: ui.service,
     dialogs,
     dataDir,
     consoleErrors,
@@ -128,9 +112,9 @@ export async function openApp(browser: Browser, o: AppOptions = {}): Promise<E2e
       return path;
     },
     close: async () => {
-      await service.shutdown();
       await context.close();
-      await bridge.close();
+      await ui.close();
+      pushes.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

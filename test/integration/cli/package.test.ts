@@ -2,12 +2,13 @@
 // prefix, then `oomlab` from another directory, with no sources, no tsx and no
 // devDependencies in reach. A real run on this machine (--host local, a real
 // cgroup and a real OOM kill) and its replay prove the bundle works end to end.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireOrSkip } from '../../helpers/sshd';
+import { login, rawRequest } from '../../helpers/ui-client';
 import { ROOT } from './oomlab-child';
 
 const need = requireOrSkip(['root', 'cgroup-v1-memory', 'stress']);
@@ -54,4 +55,24 @@ describe.skipIf(need.skip)('installed CLI package', () => {
     expect(replay.status).toBe(0);
     expect(replay.stdout).toMatch(/oom|OOM/);
   }, 120_000);
+
+  it('serves the app with `oomlab ui` (the built pages are in the package)', async () => {
+    const ui = spawn(bin, ['ui', '--no-open', '--data-dir', join(dir, 'ui-data')], { cwd: work, env: { ...process.env, NODE_PATH: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((r) => ui.on('close', r));
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      ui.stdout.on('data', (b: Buffer) => {
+        out += b.toString();
+        const m = /http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.exec(out);
+        if (m) resolve(m[0]);
+      });
+      void exited.then((code) => reject(new Error(`oomlab ui exited ${code}: ${out}`)));
+    });
+    const session = await login(url);
+    const page = await rawRequest(new URL('/', url).href, { headers: { Cookie: session.cookie } });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<div id="root">');
+    ui.kill('SIGTERM');
+    expect(await exited).toBe(130);
+  });
 });
