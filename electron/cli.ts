@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './cli/commands';
 import { exitCodes, CliExit } from './cli/exit';
+import { terminalSafe } from './cli/terminal-text';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('oomlab')
@@ -21,7 +22,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : exitCodes.usage;
     if (e instanceof CliExit) {
-      if (e.message) process.stderr.write(`oomlab: ${e.message}\n`);
+      // Reasons may quote a host's or a file's words.
+      if (e.message) process.stderr.write(`oomlab: ${terminalSafe(e.message, { multiline: true })}\n`);
       return e.code;
     }
     process.stderr.write(`oomlab: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);

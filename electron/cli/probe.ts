@@ -7,6 +7,7 @@ import type { HostFacts } from '../lab/host/facts';
 import { addConnectOptions, openTransport, type ConnectFlags } from './connect';
 import type { SetExit } from './commands';
 import { exitCodes } from './exit';
+import { terminalSafe, terminalSafeJson } from './terminal-text';
 
 export function registerProbe(program: Command, setExit: SetExit): void {
   addConnectOptions(
@@ -17,7 +18,7 @@ export function registerProbe(program: Command, setExit: SetExit): void {
   ).action(async (opts: ConnectFlags & { json?: boolean }) => {
     const { transport, facts } = await openTransport(opts, { probe: true });
     await transport.close();
-    process.stdout.write(opts.json ? `${JSON.stringify(facts, null, 2)}\n` : formatFacts(facts!));
+    process.stdout.write(opts.json ? `${terminalSafeJson(facts, 2)}\n` : formatFacts(facts!));
     setExit(exitCodes.ok);
   });
 }
@@ -30,7 +31,7 @@ function shortVersion(v: string): string {
   return m ? ` ${m[1]}` : '';
 }
 
-/** The human-readable report. */
+/** The human-readable report; every value the host reported is made terminal-safe. */
 export function formatFacts(f: HostFacts): string {
   const yes = (b: boolean) => (b ? 'yes' : 'no');
   const present = Object.entries(f.tools).filter(([, v]) => v !== false);
@@ -51,7 +52,7 @@ export function formatFacts(f: HostFacts): string {
     ['kubernetes', f.kubectl ? `${f.kubectl}${f.kubeconfig ? `, kubeconfig ${f.kubeconfig}` : ', no kubeconfig'}` : 'no kubectl'],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));
-  let out = rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n';
-  if (f.problems.length) out += `\nproblems:\n${f.problems.map((p) => `  - ${p}`).join('\n')}\n`;
+  let out = rows.map(([k, v]) => `${k.padEnd(w)}  ${terminalSafe(v)}`).join('\n') + '\n';
+  if (f.problems.length) out += `\nproblems:\n${f.problems.map((p) => `  - ${terminalSafe(p)}`).join('\n')}\n`;
   return out;
 }

@@ -17,6 +17,7 @@ import type { Transport } from '../lab/ssh/transport';
 import { CliExit, exitCodes } from './exit';
 import type { SetExit } from './commands';
 import { Printer } from './printer';
+import { terminalSafeJson } from './terminal-text';
 
 export function appVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -150,7 +151,7 @@ export async function runCommand(ref: string, o: RunCliOptions): Promise<number>
     const onEvent = (e: LabEvent) => {
       if (e.kind === 'run-start' && o.record) writer = new RecordingWriter(o.record, headerFromRunStart(e));
       writer?.write(e);
-      if (o.json) process.stdout.write(JSON.stringify(e) + '\n');
+      if (o.json) process.stdout.write(terminalSafeJson(e) + '\n');
       else printer.print(e);
     };
     const result: RunResult = await runScenario({
