@@ -54,11 +54,14 @@ describe('hostile text reaching the terminal', () => {
 
   it('kmsg prints a kill whose comm carries escape sequences with none of them', async () => {
     const log = join(dir, 'kern.log');
-    const kernel = readFileSync(join(ROOT, 'test/fixtures/kmsg/local-6.18-plain.raw.log'), 'utf8').replaceAll('(stress)', `(x${EVIL})`);
+    // No line break in this one: the comm must still parse, to be printed.
+    const comm = 'x\x1b]0;owned\x07\x1b[2J\x9b31m\u202e';
+    const kernel = readFileSync(join(ROOT, 'test/fixtures/kmsg/local-6.18-plain.raw.log'), 'utf8').replaceAll('(stress)', `(${comm})`).replaceAll('task=stress', `task=${comm}`);
     writeFileSync(log, kernel);
     const r = await runCli(['kmsg', log]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^OOM kill 1\/1/);
+    expect(r.stdout).toContain('killed      pid 20885 (x\\x9b31m\\u202e), oom_score_adj 0');
     expect(r.stdout).not.toMatch(CONTROL);
   });
 
