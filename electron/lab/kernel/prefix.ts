@@ -177,7 +177,7 @@ function definedOnly(p: LinePrefix): Partial<LinePrefix> {
 
 /** Removes every recognised prefix from one line and returns the message with the times found. */
 export function stripPrefix(line: string): StrippedLine {
-  // Trailing clean-up once, with plain loops: `/\s+$/` retries from every blank of an inner run (quadratic).
+  // Trailing clean-up once, and line ends by a loop: `/[\r\n]+$/` would retry from every CR of an inner run (quadratic).
   let end = line.length;
   while (end > 0 && (line[end - 1] === '\r' || line[end - 1] === '\n')) end--;
   let s = line.slice(0, end).replace(/```\s*$/, '');
