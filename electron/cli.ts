@@ -20,6 +20,7 @@ Exit codes:
   7    bad input: a --host, scenario, recording, ssh config or other value (named in the message)
   70   internal error: a bug (run again with --debug for the stack trace)
   130  interrupted (Ctrl-C; cleanup ran first)`;
+import { terminalSafe } from './cli/terminal-text';
 
 export async function main(argv: string[]): Promise<number> {
   // --debug may stand anywhere, before or after the subcommand.
@@ -42,7 +43,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : exitCodes.usage;
     const failure = cliFailure(e, debug);
-    process.stderr.write(failure.text);
+    // Reasons may quote a host's or a file's words.
+    process.stderr.write(terminalSafe(failure.text, { multiline: true }));
     return failure.code;
   }
 }

@@ -6,6 +6,7 @@ import { sweepLeftovers } from '../lab/targets/sweep';
 import { openHost } from './connect';
 import { exitCodes } from './exit';
 import { addHostOptions, type HostFlags, type SetExit } from './options';
+import { terminalSafe } from './terminal-text';
 
 export function registerCleanup(program: Command, setExit: SetExit): void {
   addHostOptions(program.command('cleanup').description('remove what earlier runs left on a host (oomlab-* cgroups, their processes and oomlab-labelled containers)'))
@@ -17,7 +18,7 @@ export function registerCleanup(program: Command, setExit: SetExit): void {
         const removed = await sweepLeftovers(session.transport, session.facts);
         if (o.json) process.stdout.write(JSON.stringify(removed) + '\n');
         else if (removed.length === 0) process.stdout.write(`${session.transport.label}: nothing to clean up\n`);
-        else process.stdout.write(`${session.transport.label}: removed ${removed.length}:\n${removed.map((r) => `  ${r}\n`).join('')}`);
+        else process.stdout.write(`${session.transport.label}: removed ${removed.length}:\n${removed.map((r) => `  ${terminalSafe(r)}\n`).join('')}`);
         setExit(exitCodes.ok);
       } finally {
         await session.transport.close().catch(() => {});

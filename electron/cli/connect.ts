@@ -11,6 +11,7 @@ import { LocalTransport } from '../lab/ssh/local';
 import type { HostKeyInfo, Prompter } from '../lab/ssh/prompter';
 import type { Transport } from '../lab/ssh/transport';
 import type { HostFlags } from './options';
+import { terminalSafe } from './terminal-text';
 
 export interface OpenHooks {
   /** Replace the terminal prompter (tests, the desktop app). */
@@ -81,8 +82,9 @@ export function terminalPrompter(o: { acceptNewHostKey: boolean; stderr: (s: str
           passphrase: (file: string) => askHidden(`Enter passphrase for key '${file}': `),
           password: (user: string, host: string) => askHidden(`${user}'s password (${host}): `),
           keyboardInteractive: async (q) => {
-            if (q.name) o.stderr(`${q.name}\n`);
-            if (q.instructions) o.stderr(`${q.instructions}\n`);
+            // The server's words: made terminal-safe so they cannot redraw the screen or fake a prompt.
+            if (q.name) o.stderr(`${terminalSafe(q.name, { multiline: true })}\n`);
+            if (q.instructions) o.stderr(`${terminalSafe(q.instructions, { multiline: true })}\n`);
             const answers: string[] = [];
             for (const p of q.prompts) {
               const a = await askHidden(p.prompt);
@@ -104,7 +106,7 @@ export function terminalPrompter(o: { acceptNewHostKey: boolean; stderr: (s: str
 /** Read one line from the TTY with echo off; null on Ctrl-C / Ctrl-D. */
 function askHidden(question: string): Promise<string | null> {
   const stdin = process.stdin;
-  process.stderr.write(question);
+  process.stderr.write(terminalSafe(question));
   return new Promise((resolve) => {
     let buf = '';
     const done = (v: string | null) => {

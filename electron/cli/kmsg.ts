@@ -8,6 +8,7 @@ import { scanKernelLog } from '../lab/kernel/kernel-log';
 import type { OomIncompleteReport, OomKillReport } from '../lab/kernel/report';
 import { CliExit, exitCodes } from './exit';
 import type { SetExit } from './options';
+import { terminalSafe, terminalSafeJson } from './terminal-text';
 
 type AnyReport = OomKillReport | OomIncompleteReport;
 
@@ -20,7 +21,7 @@ export function registerKmsg(program: Command, setExit: SetExit): void {
     .action(async (file: string | undefined, opts: { json?: boolean }) => {
       const text = await readLog(file);
       const { reports } = scanKernelLog(text);
-      process.stdout.write(opts.json ? `${JSON.stringify(reports.map(toJson), null, 2)}\n` : human(reports, file ?? '-'));
+      process.stdout.write(opts.json ? `${terminalSafeJson(reports.map(toJson), 2)}\n` : human(reports, file ?? '-'));
       setExit(exitCodes.ok);
     });
 }
@@ -138,5 +139,6 @@ function block(r: AnyReport, n: number, total: number): string {
   else if (r.headerMissing && r.pid !== null) rows.push(['note', 'no "invoked oom-killer" header for this kill (rate-limited or cut)']);
 
   const width = Math.max(...rows.map(([k]) => k.length));
-  return [`${title}${where ? ` — ${where}` : ''}`, ...rows.filter(([, v]) => v !== null).map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)].join('\n') + '\n';
+  // Every value comes from the log: made terminal-safe, so a crafted log cannot drive the terminal.
+  return [`${title}${where ? ` — ${terminalSafe(where)}` : ''}`, ...rows.filter(([, v]) => v !== null).map(([k, v]) => `  ${k.padEnd(width)}  ${terminalSafe(v ?? '')}`)].join('\n') + '\n';
 }

@@ -1,10 +1,12 @@
 // Turns LabEvents into terminal lines for `oomlab run` and `oomlab replay`:
 // step titles and narration, what the lab did, each OOM kill, workload exits,
 // ✓/✗ per expectation. On a TTY a live status line (usage, limit, failcnt)
-// is redrawn in place, at most 10 times a second.
+// is redrawn in place, at most 10 times a second. Every string of an event
+// (host, workload, kernel and recording text) is made terminal-safe first.
 
 import type { EventOf, LabEvent, Locale, Localized } from '../lab/events';
 import { formatBytes } from '../lab/scenario/units';
+import { terminalSafeDeep } from './terminal-text';
 
 export interface PrinterOptions {
   write: (text: string) => void;
@@ -18,6 +20,8 @@ export interface PrinterOptions {
 }
 
 const LIVE_MS = 100;
+/** Fields printed as several lines on purpose; newlines anywhere else are shown as \x0a. */
+const MULTILINE = new Set(['narration']);
 
 export class Printer {
   private limitBytes: number | null = null;
@@ -57,7 +61,8 @@ export class Printer {
     this.clearLive();
   }
 
-  print(e: LabEvent): void {
+  print(event: LabEvent): void {
+    const e = terminalSafeDeep(event, MULTILINE);
     switch (e.kind) {
       case 'run-start': {
         this.limitBytes = e.target.limitBytes;

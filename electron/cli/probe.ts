@@ -7,6 +7,7 @@ import type { HostFacts } from '../lab/host/facts';
 import { openHost } from './connect';
 import { exitCodes } from './exit';
 import { addHostOptions, type HostFlags, type SetExit } from './options';
+import { terminalSafe, terminalSafeJson } from './terminal-text';
 
 export function registerProbe(program: Command, setExit: SetExit): void {
   addHostOptions(
@@ -17,7 +18,7 @@ export function registerProbe(program: Command, setExit: SetExit): void {
   ).action(async (opts: HostFlags & { json?: boolean }) => {
     const { transport, facts } = await openHost(opts);
     await transport.close();
-    process.stdout.write(opts.json ? `${JSON.stringify(facts, null, 2)}\n` : formatFacts(facts));
+    process.stdout.write(opts.json ? `${terminalSafeJson(facts, 2)}\n` : formatFacts(facts));
     setExit(exitCodes.ok);
   });
 }
@@ -30,7 +31,7 @@ function shortVersion(v: string): string {
   return m ? ` ${m[1]}` : '';
 }
 
-/** The human-readable report. */
+/** The human-readable report; every value the host reported is made terminal-safe. */
 export function formatFacts(f: HostFacts): string {
   const yes = (b: boolean) => (b ? 'yes' : 'no');
   const present = Object.entries(f.tools).filter(([, v]) => v !== false);
@@ -51,7 +52,7 @@ export function formatFacts(f: HostFacts): string {
     ['kubernetes', f.kubectl ? `${f.kubectl}${f.kubeconfig ? `, kubeconfig ${f.kubeconfig}` : ', no kubeconfig'}` : 'no kubectl'],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));
-  let out = rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n';
-  if (f.problems.length) out += `\nproblems:\n${f.problems.map((p) => `  - ${p}`).join('\n')}\n`;
+  let out = rows.map(([k, v]) => `${k.padEnd(w)}  ${terminalSafe(v)}`).join('\n') + '\n';
+  if (f.problems.length) out += `\nproblems:\n${f.problems.map((p) => `  - ${terminalSafe(p)}`).join('\n')}\n`;
   return out;
 }

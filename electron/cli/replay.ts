@@ -6,6 +6,7 @@ import { readRecording } from '../lab/recording/read';
 import { exitCodes } from './exit';
 import { parseLang, type SetExit } from './options';
 import { Printer } from './printer';
+import { terminalSafe, terminalSafeJson } from './terminal-text';
 
 export function registerReplay(program: Command, setExit: SetExit): void {
   program
@@ -17,15 +18,15 @@ export function registerReplay(program: Command, setExit: SetExit): void {
     .option('--lang <locale>', 'en or zh-CN', parseLang, 'en' as Locale)
     .action(async (file: string, o: { json?: boolean; kernel?: boolean; lang: Locale }) => {
       const rec = await readRecording(file);
-      for (const w of rec.warnings) process.stderr.write(`oomlab: warning: ${w}\n`);
+      for (const w of rec.warnings) process.stderr.write(`oomlab: warning: ${terminalSafe(w)}\n`);
       if (o.json) {
-        process.stdout.write(JSON.stringify(rec.header) + '\n');
-        for (const e of rec.events) process.stdout.write(JSON.stringify(e) + '\n');
+        process.stdout.write(terminalSafeJson(rec.header) + '\n');
+        for (const e of rec.events) process.stdout.write(terminalSafeJson(e) + '\n');
         return setExit(exitCodes.ok);
       }
       const printer = new Printer({ write: (s) => process.stdout.write(s), locale: o.lang, tty: false, kernelLines: o.kernel });
       const hasRunStart = rec.events.some((e) => e.kind === 'run-start');
-      if (!hasRunStart) process.stdout.write(`▶ ${rec.header.scenario.title[o.lang] ?? rec.header.scenario.title.en} (${rec.header.scenario.id}, run ${rec.header.runId})\n`);
+      if (!hasRunStart) process.stdout.write(terminalSafe(`▶ ${rec.header.scenario.title[o.lang] ?? rec.header.scenario.title.en} (${rec.header.scenario.id}, run ${rec.header.runId})`) + '\n');
       let samples = 0;
       for (const e of rec.events) {
         if (e.kind === 'sample') samples++;

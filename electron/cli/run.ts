@@ -18,6 +18,7 @@ import { CliExit, exitCodes } from './exit';
 import { addHostOptions, parseLang, type HostFlags, type SetExit } from './options';
 import { Printer } from './printer';
 import { packageVersion } from '../lab/package-root';
+import { terminalSafeJson } from './terminal-text';
 
 function parseParam(v: string, prev: ParamOverrides = {}): ParamOverrides {
   const i = v.indexOf('=');
@@ -100,7 +101,7 @@ export async function runCommand(ref: string, o: RunCliOptions): Promise<number>
 
     const onEvent = (e: LabEvent) => {
       recorder?.write(e);
-      if (o.json) process.stdout.write(JSON.stringify(e) + '\n');
+      if (o.json) process.stdout.write(terminalSafeJson(e) + '\n');
       else printer.print(e);
     };
     const result: RunResult = await runScenario({

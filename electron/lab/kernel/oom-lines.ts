@@ -57,20 +57,25 @@ function kbField(rest: string, name: string): number | null {
   return m ? num(m[1]) : null;
 }
 
-const HEADER = /^(.*?) invoked oom-killer: (.*)$/;
-const CPUSET = /^(.*) cpuset=(\S*) mems_allowed=\S*$/;
+// Every pattern must stay linear on a hostile line (a pasted log can hold anything):
+// `s` lets `.` cross \r and \u2028 so an anchored `(.*)$` succeeds the first time
+// instead of being retried from every earlier candidate; parts with many possible
+// starts (the oom-kill: fields, "Kill process") are found with indexOf instead.
+const HEADER = /^(.*?) invoked oom-killer: (.*)$/s;
+const CPUSET = /^(.*) cpuset=(\S*) mems_allowed=\S*$/s;
 // "CPU: 0 UID: 0 PID: 20885 Comm: stress Not tainted 6.18..." / 2.6.32 "Pid: 1234, comm: java Not tainted ..."
-const INVOKER_CPU = /^CPU: \d+ (?:UID: \d+ )?PID: (\d+) Comm: (.*?) (?:Not tainted|Tainted:|Kdump:)/;
-const INVOKER_PID = /^Pid: (\d+), comm: (.*?) (?:Not tainted|Tainted:)/;
-const TASK_IN = /^Task in (.+) killed as a result of limit of (.+)$/;
+const INVOKER_CPU = /^CPU: \d+ (?:UID: \d+ )?PID: (\d+) Comm: (.*?) (?:Not tainted|Tainted:|Kdump:)/s;
+const INVOKER_PID = /^Pid: (\d+), comm: (.*?) (?:Not tainted|Tainted:)/s;
+const TASK_IN = /^Task in (.+) killed as a result of limit of (.+)$/s;
 const COUNTER = /^(memory|memory\+swap|kmem|swap|tcpmem): usage (\d+)kB, limit (\d+)kB, failcnt (\d+)/;
-const STATS = /^Memory cgroup stats for (.*?):(.*)$/;
-const TABLE_HEADER = /^\[\s*pid\s*\]\s+(uid\s+tgid\s+total_vm\s+rss\b.*\bname)\s*$/;
-const SELECTION = /^(?:(.+?): )?[Kk]ill process (\d+) \((.*)\) score (-?\d+) or (?:sacrifice child|a child)$/;
-const SHARED = /^(?:(.+?): )?[Kk]ill process (\d+) \((.*)\) sharing same memory$/;
-const GROUP = /^Tasks in (.+) are going to be killed due to memory\.oom\.group set$/;
-const KILLED = /^(?:(.+?): )?Killed process (\d+)(.*)$/;
-const REAPED = /^oom_reaper: reaped process (\d+) \((.*)\), now (.*)$/;
+const STATS = /^Memory cgroup stats for (.*?):(.*)$/s;
+const TABLE_HEADER = /^\[\s*pid\s*\]\s+(uid\s+tgid\s+total_vm\s+rss\b.*\bname)\s*$/s;
+const SELECTION_TAIL = /\) score (-?\d+) or (?:sacrifice child|a child)$/;
+const SHARED_TAIL = /\) sharing same memory$/;
+const KILL_PROCESS = /[Kk]ill process (\d+) \(/y;
+const GROUP = /^Tasks in (.+) are going to be killed due to memory\.oom\.group set$/s;
+const KILLED = /^(?:(.+?): )?Killed process (\d+)(.*)$/s;
+const REAPED = /^oom_reaper: reaped process (\d+) \((.*)\), now (.*)$/s;
 const NO_VICTIM = /^Out of memory and no killable processes/;
 
 /** Recognises one OOM-report line; null for everything else. */
@@ -96,8 +101,9 @@ export function classifyLine(text: string): OomLine | null {
     const rest = m[3] ?? '';
     return { kind: 'reaped', pid: Number(m[1]), comm: m[2] ?? '', anonRssKb: kbField(rest, 'anon-rss'), fileRssKb: kbField(rest, 'file-rss'), shmemRssKb: kbField(rest, 'shmem-rss') };
   }
-  if ((m = SELECTION.exec(t))) return { kind: 'selection', reason: m[1] ?? null, pid: Number(m[2]), comm: m[3] ?? '', score: Number(m[4]) };
-  if ((m = SHARED.exec(t))) return { kind: 'shared-kill', pid: Number(m[2]), comm: m[3] ?? '' };
+  let k: KillProcess | null;
+  if ((k = killProcess(t, SELECTION_TAIL))) return { kind: 'selection', reason: k.reason, pid: k.pid, comm: k.comm, score: Number(k.tail[1]) };
+  if ((k = killProcess(t, SHARED_TAIL))) return { kind: 'shared-kill', pid: k.pid, comm: k.comm };
   if ((m = TASK_IN.exec(t))) return { kind: 'task-in', taskMemcg: m[1] ?? '', limitMemcg: m[2] ?? '' };
   if ((m = COUNTER.exec(t))) return { kind: 'counter', name: m[1] ?? '', usageKb: Number(m[2]), limitKb: Number(m[3]), failcnt: Number(m[4]) };
   if ((m = STATS.exec(t))) return { kind: 'stats-header', path: m[1] ?? '', inline: inlineStats(m[2] ?? '') };
@@ -111,23 +117,70 @@ export function classifyLine(text: string): OomLine | null {
   return null;
 }
 
+interface KillProcess {
+  reason: string | null;
+  pid: number;
+  comm: string;
+  tail: RegExpExecArray;
+}
+
+/**
+ * "[reason: ]Kill process PID (COMM)<tail>" as the regex
+ * /^(?:(.+?): )?[Kk]ill process (\d+) \((.*)<tail>/ would read it (the first
+ * ": " that is followed by "Kill process" wins, then no reason), in one pass:
+ * the tail is anchored at the end, so COMM runs up to it.
+ */
+function killProcess(t: string, tailRe: RegExp): KillProcess | null {
+  const tail = tailRe.exec(t);
+  if (!tail) return null;
+  const at = (start: number, reason: string | null): KillProcess | null => {
+    KILL_PROCESS.lastIndex = start;
+    const m = KILL_PROCESS.exec(t);
+    if (!m || KILL_PROCESS.lastIndex > tail.index) return null;
+    return { reason, pid: Number(m[1]), comm: t.slice(KILL_PROCESS.lastIndex, tail.index), tail };
+  };
+  for (let i = t.indexOf(': ', 1); i >= 1 && i + 2 <= tail.index; i = t.indexOf(': ', i + 1)) {
+    const k = at(i + 2, t.slice(0, i));
+    if (k) return k;
+  }
+  return at(0, null);
+}
+
+/** The field "name=..." that begins the text or follows a comma: where it starts (its comma) and where its value does. */
+function findField(s: string, name: string): { at: number; value: number } | null {
+  const key = `${name}=`;
+  if (s.startsWith(key)) return { at: 0, value: key.length };
+  const i = s.indexOf(`,${key}`);
+  return i < 0 ? null : { at: i, value: i + 1 + key.length };
+}
+
 // "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/a,task_memcg=/a/b,task=stress,pid=1,uid=0"
 // nodemask and mems_allowed are bitmap lists that may contain commas; task (a comm) may too,
-// so the tail is anchored from the end.
+// so the tail is anchored from the end: task runs from the first "task=" to ",pid=".
+const SUMMARY_TAIL = /,pid=(\d+)(?:,uid=(\d+))?\s*$/;
+
 function summary(s: string): OomLine | null {
-  const tail = /(?:^|,)task=(.*),pid=(\d+),uid=(\d+)\s*$/.exec(s) ?? /(?:^|,)task=(.*),pid=(\d+)\s*$/.exec(s);
-  if (!tail) return null;
-  const head = s.slice(0, tail.index);
+  const tail = SUMMARY_TAIL.exec(s);
+  const task = findField(s, 'task');
+  if (!tail || !task || task.value > tail.index) return null;
+  const head = s.slice(0, task.at);
+  // A value runs to the text that ends it (-1: to the end of the head).
+  const value = (name: string, end: (from: number) => number): string | null => {
+    const f = findField(head, name);
+    if (!f) return null;
+    const to = end(f.value);
+    return head.slice(f.value, to < 0 ? head.length : to);
+  };
   return {
     kind: 'summary',
     constraint: /(?:^|,)constraint=(CONSTRAINT_\w+)/.exec(head)?.[1] ?? null,
-    cpuset: /(?:^|,)cpuset=([^,]*)/.exec(head)?.[1] ?? null,
-    oomMemcg: /(?:^|,)oom_memcg=(.*?)(?:,task_memcg=|$)/.exec(head)?.[1] ?? null,
-    taskMemcg: /(?:^|,)task_memcg=(.*)$/.exec(head)?.[1] ?? null,
+    cpuset: value('cpuset', (from) => head.indexOf(',', from)),
+    oomMemcg: value('oom_memcg', (from) => head.indexOf(',task_memcg=', from)),
+    taskMemcg: value('task_memcg', () => -1),
     globalOom: /(?:^|,)global_oom(?:,|$)/.test(head),
-    task: tail[1] ?? '',
-    pid: Number(tail[2]),
-    uid: num(tail[3]),
+    task: s.slice(task.value, tail.index),
+    pid: Number(tail[1]),
+    uid: num(tail[2]),
   };
 }
 
@@ -149,7 +202,7 @@ function killed(m: RegExpExecArray): OomLine {
   }
   let comm: string | null = null;
   let fields = '';
-  const c = /^ \((.*)\)(?=(?:,? UID \d+,)? (?:total-vm|vsz):|,? UID \d+,|\s*$)/.exec(rest);
+  const c = /^ \((.*)\)(?=(?:,? UID \d+,)? (?:total-vm|vsz):|,? UID \d+,|\s*$)/s.exec(rest);
   if (c) {
     comm = c[1] ?? '';
     fields = rest.slice(c[0].length);
@@ -179,7 +232,8 @@ function killed(m: RegExpExecArray): OomLine {
 function inlineStats(s: string): Record<string, number> | null {
   const out: Record<string, number> = {};
   let any = false;
-  for (const m of s.matchAll(/([a-z_]+):(\d+)(?:KB|kB)?/g)) {
+  // The lookbehind starts a name only at the start of a word: no retry from inside a long one.
+  for (const m of s.matchAll(/(?<![a-z_])([a-z_]+):(\d+)(?:KB|kB)?/g)) {
     out[m[1] ?? ''] = Number(m[2]);
     any = true;
   }
@@ -200,7 +254,7 @@ export interface TableRow {
 }
 
 export function tableRow(text: string, columns: string[]): TableRow | null {
-  const m = /^\s*\[\s*(\d+)\]\s+(.*)$/.exec(text);
+  const m = /^\s*\[\s*(\d+)\]\s+(.*)$/s.exec(text);
   if (!m) return null;
   const numeric = columns.filter((c) => c !== 'name');
   let rest = m[2] ?? '';
@@ -211,5 +265,5 @@ export function tableRow(text: string, columns: string[]): TableRow | null {
     values[col] = Number(v[1]);
     rest = rest.slice(v[0].length);
   }
-  return { pid: Number(m[1]), values, name: rest.replace(/\s+$/, '') };
+  return { pid: Number(m[1]), values, name: rest.trimEnd() };
 }

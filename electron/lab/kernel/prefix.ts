@@ -168,6 +168,8 @@ const CUT_UPTIME = /^\s*(\d+\.\d{6})\] ?/;
 // (serial console loggers, hypervisor logs: "2023-12-04T10:49:30.118Z In(05) vcpu-5 - Guest: <4>[ 123.4] ...").
 const UPTIME_ANCHOR = /(?:<\d{1,3}>)?\[\s*\d+\.\d{3,}\] ?/;
 const ANCHOR_WINDOW = 120;
+// Loggers wrapping loggers: a serial console around a hypervisor log around dmesg is three.
+const MAX_CHAINS = 8;
 
 function definedOnly(p: LinePrefix): Partial<LinePrefix> {
   return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== null)) as Partial<LinePrefix>;
@@ -175,13 +177,44 @@ function definedOnly(p: LinePrefix): Partial<LinePrefix> {
 
 /** Removes every recognised prefix from one line and returns the message with the times found. */
 export function stripPrefix(line: string): StrippedLine {
-  const prefix = emptyPrefix();
-  let s = line.replace(/[\r\n]+$/, '');
-  let hadPrefix = false;
+  // Trailing clean-up once, and line ends by a loop: `/[\r\n]+$/` would retry from every CR of an inner run (quadratic).
+  let end = line.length;
+  while (end > 0 && (line[end - 1] === '\r' || line[end - 1] === '\n')) end--;
+  let s = line.slice(0, end).replace(/```\s*$/, '');
 
+  // A prefix chain may end in a second one further on (an uptime anchor): peeled in a loop of
+  // at most MAX_CHAINS, so a line of a thousand anchors neither overflows the stack nor takes long.
+  const merged = emptyPrefix();
+  let anchoredWall: string | null = null;
+  let anchored = false;
+  for (let chain = 1; ; chain++) {
+    const peeled = peel(s);
+    Object.assign(merged, definedOnly(peeled.prefix));
+    const rest = peeled.rest;
+    const window = rest.slice(0, ANCHOR_WINDOW);
+    const a = chain < MAX_CHAINS ? UPTIME_ANCHOR.exec(window) : null;
+    if (a && a.index > 0 && /[\s:]$/.test(window.slice(0, a.index))) {
+      // The innermost wall time wins; an ISO time before the anchor stands in when its prefix had none.
+      const iso = /(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:[.,](\d+))?(Z|[+-]\d\d:?\d\d)?/.exec(window.slice(0, a.index));
+      anchoredWall = peeled.prefix.wall ?? (iso ? `${iso[1]}T${iso[2]}${iso[3] ? `.${iso[3]}` : ''}${iso[4] ?? ''}` : null) ?? anchoredWall;
+      anchored = true;
+      s = rest.slice(a.index);
+      continue;
+    }
+    let text = rest;
+    // /dev/kmsg escapes control characters (\x0a inside multi-line records).
+    if (peeled.prefix.seq !== null) text = text.replace(/\\x([0-9a-f]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+    merged.wall = peeled.prefix.wall ?? anchoredWall;
+    return { text: text.trimEnd(), prefix: merged, hadPrefix: anchored || peeled.hadPrefix };
+  }
+}
+
+/** One chain of prefixes at the start of `line`: what they said and the text after them. */
+function peel(line: string): { prefix: LinePrefix; rest: string; hadPrefix: boolean } {
+  const prefix = emptyPrefix();
+  let hadPrefix = false;
   // Markdown quoting and fences around pasted logs; the kernel never starts a message with these.
-  s = s.replace(/^\s*(?:>\s?)+/, '').replace(/^\s*```\w*/, '');
-  s = s.replace(/```\s*$/, '');
+  let s = line.replace(/^\s*(?:>\s?)+/, '').replace(/^\s*```\w*/, '');
 
   const cut = CUT_UPTIME.exec(s);
   if (cut) {
@@ -209,24 +242,7 @@ export function stripPrefix(line: string): StrippedLine {
     }
     if (!matched) break;
   }
-
-  {
-    const rest = s.slice(pos);
-    const window = rest.slice(0, ANCHOR_WINDOW);
-    const a = UPTIME_ANCHOR.exec(window);
-    if (a && a.index > 0 && /[\s:]$/.test(window.slice(0, a.index))) {
-      const before = window.slice(0, a.index);
-      const iso = /(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:[.,](\d+))?(Z|[+-]\d\d:?\d\d)?/.exec(before);
-      const wall = prefix.wall ?? (iso ? `${iso[1]}T${iso[2]}${iso[3] ? `.${iso[3]}` : ''}${iso[4] ?? ''}` : null);
-      const inner = stripPrefix(rest.slice(a.index));
-      return { text: inner.text, prefix: { ...prefix, ...definedOnly(inner.prefix), wall: inner.prefix.wall ?? wall }, hadPrefix: true };
-    }
-  }
-
-  let text = s.slice(pos);
-  // /dev/kmsg escapes control characters (\x0a inside multi-line records).
-  if (prefix.seq !== null) text = text.replace(/\\x([0-9a-f]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
-  return { text: text.replace(/\s+$/, ''), prefix, hadPrefix };
+  return { prefix, rest: s.slice(pos), hadPrefix };
 }
 
 // Prefixes distinctive enough to split on when they appear in the middle of a

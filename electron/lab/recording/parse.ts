@@ -4,10 +4,13 @@
 // A run that crashed mid-write leaves a partial last line: that is expected
 // and only warned about. Anything else malformed is an error naming the line,
 // because a viewer that silently drops events would show a different run.
+// Every event is checked field by field (event-schema.ts): a recording is a
+// file from anyone, and what it holds goes on to the player, exports and CLI.
 
 import type { LabEvent } from '../events';
 import { RECORDING_FORMAT, RECORDING_VERSION, type RecordingHeader } from './format';
 import { LabError } from '../errors';
+import { describeIssue, LabEventSchema, RecordingHeaderSchema } from './event-schema';
 
 export class RecordingError extends LabError {
   constructor(
@@ -58,7 +61,9 @@ export function parseRecording(text: string, file = '<recording>'): ParsedRecord
     }
     const problem = eventProblem(value);
     if (problem) throw new RecordingError(file, lineNo, problem);
-    events.push(value as LabEvent);
+    const event = LabEventSchema.safeParse(value);
+    if (!event.success) throw new RecordingError(file, lineNo, describeIssue(event.error, value));
+    events.push(event.data);
   }
   return { header, events, warnings };
 }
@@ -82,16 +87,12 @@ function parseHeader(raw: string, file: string, truncated: boolean): RecordingHe
         (typeof value.appVersion === 'string' ? ` (written by OOM Lab ${value.appVersion})` : ''),
     );
   }
-  for (const key of ['appVersion', 'startedAt'] as const) {
-    if (typeof value[key] !== 'string') throw new RecordingError(file, 1, `header field "${key}" is missing or not a string`);
-  }
-  for (const key of ['scenario', 'host', 'target'] as const) {
-    if (!isObject(value[key])) throw new RecordingError(file, 1, `header field "${key}" is missing or not an object`);
-  }
-  return value as unknown as RecordingHeader;
+  const header = RecordingHeaderSchema.safeParse(value);
+  if (!header.success) throw new RecordingError(file, 1, `header.${describeIssue(header.error, value)}`);
+  return header.data;
 }
 
-/** Only the envelope is checked: a consumer folds kinds it knows and ignores the rest. */
+/** The envelope, in its own words; the fields of each kind are the schema's. */
 function eventProblem(value: unknown): string | null {
   if (!isObject(value)) return 'an event must be a JSON object';
   if (typeof value.kind !== 'string' || value.kind === '') return 'event has no "kind"';

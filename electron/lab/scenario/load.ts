@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { Scenario, type ParamDef } from './schema';
 import { parseDuration, parseSize } from './units';
 import { LabError } from '../errors';
+import { yamlValue } from './yaml-value';
 
 export interface ScenarioProblem {
   line: number;
@@ -70,7 +71,9 @@ export function parseScenario(text: string, file: string, overrides: ParamOverri
     message,
   });
 
-  const raw: unknown = doc.toJS();
+  const js = yamlValue(doc);
+  if (!js.ok) throw new ScenarioError(file, [{ ...pos(js.offset), field: '', message: js.message }]);
+  const raw = js.value;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ScenarioError(file, [at([], 'a scenario is a YAML mapping (id:, title:, limit:, steps: ...)')]);
   }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Printer } from '../../../electron/cli/printer';
 import type { LabEvent } from '../../../electron/lab/events';
 import { events, header, sample } from '../recording/fixtures';
+import { handBuiltReport } from '../renderer/hand-built-events';
 
 function print(evs: LabEvent[], opts: Partial<ConstructorParameters<typeof Printer>[0]> = {}): string {
   let out = '';
@@ -56,5 +57,26 @@ describe('Printer', () => {
     const out = print([runStart, sample(50, 64 * 1024 * 1024), { kind: 'warning', t: 60, message: 'w' }], { tty: true });
     expect(out).toMatch(/\r\x1b\[K.*usage 64\.0 MiB \(52%\) \/ 123\.0 MiB/);
     expect(out.indexOf('warning: w')).toBeGreaterThan(out.lastIndexOf('\r\x1b[K'));
+  });
+
+  it('prints host, workload, kernel and recording text without a single escape sequence or control character', () => {
+    const evil = '\x1b]0;owned\x07\x1b[2J\x9b31m\u202e\rPassword: ';
+    const hostile: LabEvent[] = [
+      { ...runStart, scenario: { ...header.scenario, title: { en: `T${evil}` } }, host: { ...header.host, host: `h${evil}`, kernel: `k${evil}` } } as LabEvent,
+      { kind: 'step-start', t: 0, index: 0, title: { en: `s${evil}` }, narration: { en: `line one${evil}\nline two` } },
+      { kind: 'workload-output', t: 1, workload: 'big', fd: 'stdout', line: `out${evil}\n  ✓ forged` },
+      { kind: 'kernel-line', t: 2, raw: `kern${evil}` },
+      { kind: 'oom-kill', t: 3, workload: 'big', report: { ...handBuiltReport, comm: `c${evil}`, memcg: `/m${evil}` } },
+      { kind: 'expectation', t: 4, step: 0, text: `e${evil}`, passed: true, observed: `o${evil}` },
+      { kind: 'warning', t: 5, message: `w${evil}` },
+      { kind: 'run-end', t: 6, outcome: 'failed', reason: `r${evil}` },
+    ];
+    const plain = print(hostile, { kernelLines: true });
+    expect(plain).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]/);
+    expect(plain).toContain('out\\x9b31m\\u202e\\x0dPassword: \\x0a  ✓ forged'); // one line, the forged one shown for what it is
+    expect(plain).toContain('   line one\\x9b31m\\u202e\\x0dPassword: \n   line two'); // narration keeps its own line break
+    // On a TTY the only escapes are the printer's own colours.
+    const tty = print(hostile, { tty: true, kernelLines: true });
+    expect(tty.replace(/\x1b\[[0-9;]*m/g, '')).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]/);
   });
 });

@@ -45,7 +45,9 @@ describe('parseRecording', () => {
 
   it('rejects a header missing a field', () => {
     const { host: _h, ...noHost } = header;
-    expect(() => parseRecording(JSON.stringify(noHost) + '\n', 'h')).toThrow(/^h:1: header field "host" is missing/);
+    expect(() => parseRecording(JSON.stringify(noHost) + '\n', 'h')).toThrow(/^h:1: header\.host: expected object, got nothing \(missing\)$/);
+    const badFacts = { ...header, host: { ...header.host, memTotalBytes: '8G' } };
+    expect(() => parseRecording(JSON.stringify(badFacts) + '\n', 'h')).toThrow(/^h:1: header\.host\.memTotalBytes: expected number, got string$/);
   });
 
   it('rejects a corrupt line in the middle, naming it', () => {
