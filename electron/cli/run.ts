@@ -17,7 +17,6 @@ import { openHost, type HostSession } from './connect';
 import { CliExit, exitCodes } from './exit';
 import { addHostOptions, parseLang, type HostFlags, type SetExit } from './options';
 import { Printer } from './printer';
-import { packageVersion } from '../lab/package-root';
 import { terminalSafeJson } from './terminal-text';
 
 function parseParam(v: string, prev: ParamOverrides = {}): ParamOverrides {
