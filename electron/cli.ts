@@ -34,10 +34,14 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
   let code = 0;
-  registerCommands(program, (c) => {
-    code = c;
-  });
   try {
+    await registerCommands(
+      program,
+      (c) => {
+        code = c;
+      },
+      args,
+    );
     await program.parseAsync(args, { from: 'user' });
     return code;
   } catch (e) {

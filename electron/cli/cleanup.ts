@@ -7,9 +7,10 @@ import { openHost } from './connect';
 import { exitCodes } from './exit';
 import { addHostOptions, type HostFlags, type SetExit } from './options';
 import { terminalSafe } from './terminal-text';
+import { SUMMARIES } from './summaries';
 
 export function registerCleanup(program: Command, setExit: SetExit): void {
-  addHostOptions(program.command('cleanup').description('remove what earlier runs left on a host (oomlab-* cgroups, their processes and oomlab-labelled containers)'))
+  addHostOptions(program.command('cleanup').description(SUMMARIES.cleanup))
     .option('--json', 'print the removed names as a JSON array')
     .action(async (o: HostFlags & { json?: boolean }) => {
       const session = await openHost(o);

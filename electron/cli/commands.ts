@@ -1,23 +1,36 @@
-// The list of subcommands. Each module adds its own command to the program and
-// reports its exit code through setExit.
+// The list of subcommands. Only the one being run is loaded (with the engine,
+// ssh2, zod and yaml behind it); the others are listed by name and summary,
+// so `oomlab --help` and `oomlab --version` start in a few tens of ms.
 import type { Command } from 'commander';
 import type { SetExit } from './options';
-import { registerLabvm } from './labvm';
-import { registerRun } from './run';
-import { registerReplay } from './replay';
-import { registerCleanup } from './cleanup';
-import { registerScenarios } from './scenarios';
-import { registerProbe } from './probe';
-import { registerKmsg } from './kmsg';
-import { registerUi } from './ui';
+import { SUMMARIES, type CommandName } from './summaries';
 
-export function registerCommands(program: Command, setExit: SetExit): void {
-  registerLabvm(program, setExit);
-  registerRun(program, setExit);
-  registerReplay(program, setExit);
-  registerCleanup(program, setExit);
-  registerScenarios(program, setExit);
-  registerProbe(program, setExit);
-  registerKmsg(program, setExit);
-  registerUi(program, setExit);
+type Register = (program: Command, setExit: SetExit) => void;
+
+const LOADERS: Record<CommandName, () => Promise<Register>> = {
+  labvm: async () => (await import('./labvm')).registerLabvm,
+  run: async () => (await import('./run')).registerRun,
+  replay: async () => (await import('./replay')).registerReplay,
+  cleanup: async () => (await import('./cleanup')).registerCleanup,
+  scenarios: async () => (await import('./scenarios')).registerScenarios,
+  probe: async () => (await import('./probe')).registerProbe,
+  kmsg: async () => (await import('./kmsg')).registerKmsg,
+  ui: async () => (await import('./ui')).registerUi,
+};
+
+const isCommand = (s: string | undefined): s is CommandName => s !== undefined && Object.hasOwn(SUMMARIES, s);
+
+/** The subcommand `args` run (`oomlab help X` counts as X), if any. */
+export function invokedCommand(args: readonly string[]): CommandName | null {
+  const words = args.filter((a) => !a.startsWith('-'));
+  const first = words[0] === 'help' ? words[1] : words[0];
+  return isCommand(first) ? first : null;
+}
+
+export async function registerCommands(program: Command, setExit: SetExit, args: readonly string[]): Promise<void> {
+  const invoked = invokedCommand(args);
+  for (const name of Object.keys(SUMMARIES) as CommandName[]) {
+    if (name === invoked) (await LOADERS[name]())(program, setExit);
+    else program.command(name).description(SUMMARIES[name]);
+  }
 }

@@ -9,13 +9,14 @@ import type { OomIncompleteReport, OomKillReport } from '../lab/kernel/report';
 import { CliExit, exitCodes } from './exit';
 import type { SetExit } from './options';
 import { terminalSafe, terminalSafeJson } from './terminal-text';
+import { SUMMARIES } from './summaries';
 
 type AnyReport = OomKillReport | OomIncompleteReport;
 
 export function registerKmsg(program: Command, setExit: SetExit): void {
   program
     .command('kmsg')
-    .description('find the OOM kills in a kernel log (dmesg, dmesg -T, journalctl -k, syslog, /dev/kmsg) and print them in log order')
+    .description(SUMMARIES.kmsg)
     .argument('[file]', 'log file, or - for standard input (the default)')
     .option('--json', 'print a JSON array, one object per kill')
     .action(async (file: string | undefined, opts: { json?: boolean }) => {

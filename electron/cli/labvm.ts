@@ -15,6 +15,7 @@ import { isOurQemu, launchPrerequisites, sshArgs, startVm, stopQemu, STATE_FILE,
 import { quote } from '../lab/ssh/quote';
 import { CliExit, exitCodes } from './exit';
 import type { SetExit } from './options';
+import { SUMMARIES } from './summaries';
 
 /** The CLI's one detached VM lives here (tests use their own temp run dirs). */
 export function cliRunDir(root = cacheRoot()): string {
@@ -65,7 +66,7 @@ const say = (s: string) => process.stderr.write(`${s}\n`);
 export function registerLabvm(program: Command, setExit: SetExit): void {
   const labvm = program
     .command('labvm')
-    .description('A disposable Debian 12 VM with cgroup v2 (qemu) to try the lab on: build | start | stop | status');
+    .description(SUMMARIES.labvm);
 
   labvm
     .command('build')

@@ -8,12 +8,13 @@ import { openHost } from './connect';
 import { exitCodes } from './exit';
 import { addHostOptions, type HostFlags, type SetExit } from './options';
 import { terminalSafe, terminalSafeJson } from './terminal-text';
+import { SUMMARIES } from './summaries';
 
 export function registerProbe(program: Command, setExit: SetExit): void {
   addHostOptions(
     program
       .command('probe')
-      .description('connect to a host and report what the lab can do there (cgroups, tools, memory, privileges)')
+      .description(SUMMARIES.probe)
       .option('--json', 'print the facts as one JSON object'),
   ).action(async (opts: HostFlags & { json?: boolean }) => {
     const { transport, facts } = await openHost(opts);

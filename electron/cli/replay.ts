@@ -7,11 +7,12 @@ import { exitCodes } from './exit';
 import { parseLang, type SetExit } from './options';
 import { Printer } from './printer';
 import { terminalSafe, terminalSafeJson } from './terminal-text';
+import { SUMMARIES } from './summaries';
 
 export function registerReplay(program: Command, setExit: SetExit): void {
   program
     .command('replay')
-    .description("print a recording's timeline")
+    .description(SUMMARIES.replay)
     .argument('<file>', 'a recording (.ndjson) written by `oomlab run --record`')
     .option('--json', 'print the header and events as NDJSON')
     .option('--kernel', 'also print every kernel log line')

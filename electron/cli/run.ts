@@ -18,6 +18,7 @@ import { CliExit, exitCodes } from './exit';
 import { addHostOptions, parseLang, type HostFlags, type SetExit } from './options';
 import { Printer } from './printer';
 import { terminalSafeJson } from './terminal-text';
+import { SUMMARIES } from './summaries';
 
 function parseParam(v: string, prev: ParamOverrides = {}): ParamOverrides {
   const i = v.indexOf('=');
@@ -46,7 +47,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
   addHostOptions(
     program
       .command('run')
-      .description('run a scenario on a host and check its expectations (exit 0 only if all pass)')
+      .description(SUMMARIES.run)
       .argument('<scenario>', 'a scenario file, or the id of a bundled one (see `oomlab scenarios`)'),
   )
     .option('--record <file>', 'write the run as an NDJSON recording (replay it with `oomlab replay`)')

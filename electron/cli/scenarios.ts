@@ -4,11 +4,12 @@ import { bundledScenarios } from '../lab/session/scenario-library';
 import type { Locale } from '../lab/events';
 import { parseLang, type SetExit } from './options';
 import { relative } from 'node:path';
+import { SUMMARIES } from './summaries';
 
 export function registerScenarios(program: Command, setExit: SetExit): void {
   program
     .command('scenarios')
-    .description('list the bundled scenarios (run one with `oomlab run ID --host H`)')
+    .description(SUMMARIES.scenarios)
     .option('--lang <locale>', 'en or zh-CN', parseLang, 'en' as Locale)
     .option('--json', 'one JSON object per scenario')
     .action(async (o: { lang: Locale; json?: boolean }) => {

@@ -12,6 +12,7 @@ import { isLabError } from '../lab/errors';
 import { packageRoot, packageVersion } from '../lab/package-root';
 import { startLabUi } from '../web/lab-ui';
 import { CliExit, exitCodes } from './exit';
+import { SUMMARIES } from './summaries';
 
 /** As commands.ts declares it; not imported from there, which would make an import circle. */
 type SetExit = (code: number) => void;
@@ -33,7 +34,7 @@ function parsePort(v: string): number {
 export function registerUi(program: Command, setExit: SetExit): void {
   program
     .command('ui')
-    .description('the app in a browser: serve it on 127.0.0.1 and open it')
+    .description(SUMMARIES.ui)
     .option('--port <n>', 'port on 127.0.0.1 and [::1] (default: any free one)', parsePort, 0)
     .option('--no-open', 'only print the address (do not start a browser)')
     .option('--data-dir <dir>', 'where hosts, settings and recordings are kept (default ~/.config/oomlab/ui)')
