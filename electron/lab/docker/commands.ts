@@ -12,10 +12,8 @@ export const LABEL_RUN = 'oomlab.run';
 export const LABEL_CREATED = 'oomlab.created';
 export const LABEL_MODE = 'oomlab.mode';
 
-/** Files in the container's /tmp through which the host hands over a workload. */
+/** Where main mode's gate finds its workload: written by `docker cp` (the daemon resolves it inside the container). */
 export const GATE_FILE = '/tmp/.oomlab-go';
-export const EXEC_PID_FILE = (nonce: string) => `/tmp/.oomlab-pid-${nonce}`;
-export const EXEC_GO_FILE = (nonce: string) => `/tmp/.oomlab-go-${nonce}`;
 
 /** Docker refuses a memory limit below 6 MiB. */
 export const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
@@ -59,13 +57,14 @@ export function checkNetwork(network: string, where = 'network'): string {
 }
 
 /**
- * PID 1 in "main" mode: waits for the host to drop a script at $2 (written
- * through /proc/<pid>/root, after moving this very process into the workload's
- * cgroup), then sources it; the script execs the workload, which so becomes
- * the container's main process. Gives up after $1 seconds.
+ * PID 1 in "main" mode: waits for SIGUSR1, which the host sends (docker kill
+ * --signal) after moving this very process into the workload's cgroup and
+ * copying the workload's exec line to $2 with docker cp; then sources it, so
+ * the workload becomes the container's main process. Gives up after $1 seconds.
  */
-const GATE = `n=0; lim=$(($1 * 20))
-while [ ! -s "$2" ]; do
+const GATE = `g=; trap 'g=1' USR1
+n=0; lim=$(($1 * 20))
+while [ -z "$g" ]; do
   [ $n -ge $lim ] && exit 0
   n=$((n + 1)); sleep 0.05
 done

@@ -5,22 +5,28 @@
 // with the channel and at its time cap, and it reports pid, exit and the
 // leaf's oom_kill count with nonce-tagged marker lines.
 //
-// main mode: the container's PID 1 is a gate (docker/commands.ts) polling for
-//   a file. The wrapper moves PID 1 into the leaf, writes the file (through
-//   /proc/<pid>/root, so nothing enters the container by docker exec), and the
-//   gate execs the workload: it is now the container's main process, and the
+// main mode: the container's PID 1 is a gate (docker/commands.ts) waiting for
+//   SIGUSR1. The wrapper moves PID 1 into the leaf, waits until the gate has
+//   its USR1 handler (SigCgt in /proc/<pid>/status), copies the workload's exec
+//   line in with `docker cp` (the daemon resolves the path inside the
+//   container) and signals it with `docker kill --signal USR1`; the gate
+//   sources the line and execs the workload: it is now the container's main
+//   process, with the container's own identity and confinement, and the
 //   container ends with it. Output comes from `docker logs -f`, the status from
 //   `docker wait` + `docker inspect`.
-// exec mode: `docker exec` runs a tiny inner script that writes its pid (as
-//   the container sees it) to /tmp and waits; the wrapper maps it to the host
-//   pid (NSpid in /proc/<pid>/status), moves it into the leaf, then lets it exec.
+// exec mode: `docker exec -i` with the handshake of workloads/runtime-exec.ts:
+//   the exec'd process reports its container pid on stdout and waits on stdin;
+//   the wrapper maps it to the host pid (NSpid), moves it into the leaf, then
+//   lets it exec the workload.
+// Nothing here opens a path through /proc/<pid>/root: the image controls those.
 //
 // Markers (stdout): @oomlab:<nonce> joined <line> | pid <host pid> <epoch> |
 //   pids <pid>... | timecap | state <docker inspect json> |
 //   exit <status|-> <oom_kill|-> <epoch> | fail <reason> | warn <text>
 
 import { command, Script, sh } from '../ssh/quote';
-import { EXEC_GO_FILE, EXEC_PID_FILE, GATE_FILE, type RunMode } from './commands';
+import { GO, HANDSHAKE, INNER } from '../workloads/runtime-exec';
+import { GATE_FILE, type RunMode } from './commands';
 
 export interface DockerWrapperOptions {
   nonce: string;
@@ -46,15 +52,6 @@ export interface DockerWrapperOptions {
 /** Exit status of the wrapper when it refused to start the workload (same as the cgroup wrapper). */
 export const DOCKER_WRAPPER_REFUSED = 97;
 
-// Runs inside the container (exec mode): $1 nonce, then the argv. It waits for
-// the host to have moved it (and set its oom_score_adj: from the host, because
-// a container lacks CAP_SYS_RESOURCE to lower it), then becomes the workload.
-const INNER = `N=$1; shift
-echo $$ > "${EXEC_PID_FILE('$N')}" || exit ${DOCKER_WRAPPER_REFUSED}
-i=0
-while [ ! -e "${EXEC_GO_FILE('$N')}" ]; do i=$((i + 1)); [ $i -gt 1000 ] && exit ${DOCKER_WRAPPER_REFUSED}; sleep 0.01; done
-exec "$@"`;
-
 /** What the gate sources in main mode: become the workload. */
 export function gateScript(argv: string[]): string {
   return `exec ${command(argv)}\n`;
@@ -63,7 +60,6 @@ export function gateScript(argv: string[]): string {
 const COMMON = `exec 3<&0 </dev/null
 m() { printf '@oomlab:%s %s\\n' "$N" "$*"; }
 now() { date +%s.%N 2>/dev/null; }
-R=/proc/$P1/root
 kl() {
   j=0
   while [ $j -lt 100 ]; do
@@ -104,10 +100,25 @@ pidwatch() {
 // It says so before acting: once the workload dies the wrapper stops the timer.
 const CAP_TIMER = `( sleep "$CAP" & s=$!; trap 'kill $s 2>/dev/null; exit 0' TERM; wait $s; m timecap; ACTION ) & cp=$!`;
 
+// USR1 is signal 10: bit 9 of SigCgt. PID 1 of a pid namespace drops signals it has no
+// handler for, so the signal waits until the gate has set its trap.
 const MAIN = `join "$P1" || exit ${DOCKER_WRAPPER_REFUSED}
-if ! { printf '%s' "$GO" > "$R/tmp/.oomlab-go.tmp" && mv -f "$R/tmp/.oomlab-go.tmp" "$R${GATE_FILE}"; } 2>/dev/null; then
-  m fail "cannot hand the workload to the container's main process (is /tmp writable in the image?)"; exit ${DOCKER_WRAPPER_REFUSED}
-fi
+caught() {
+  while read -r key v; do
+    [ "$key" = SigCgt: ] && { v=\${v#"\${v%????}"}; [ $((0x$v & 512)) -ne 0 ]; return; }
+  done < "/proc/$P1/status"
+  return 1
+}
+i=0
+until caught; do
+  i=$((i + 1)); [ $i -gt 500 ] && { m fail "the container's main process ($P1) does not wait for a workload (no USR1 handler after 5 s)"; exit ${DOCKER_WRAPPER_REFUSED}; }
+  sleep 0.01
+done
+W=$(mktemp -d /tmp/oomlab_wl.XXXXXX) || { m fail "cannot make a private directory in /tmp on the host"; exit ${DOCKER_WRAPPER_REFUSED}; }
+printf '%s' "$GO" > "$W/go" && chmod 644 "$W/go" && err=$(docker cp "$W/go" "$C:${GATE_FILE}" 2>&1); ok=$?
+rm -rf "$W"
+if [ $ok -ne 0 ]; then m fail "cannot hand the workload to the container's main process: docker cp to ${GATE_FILE}: $err"; exit ${DOCKER_WRAPPER_REFUSED}; fi
+if ! err=$(docker kill --signal USR1 "$C" 2>&1); then m fail "cannot signal the container's main process: $err"; exit ${DOCKER_WRAPPER_REFUSED}; fi
 m pid "$P1" "$(now)"
 docker logs --follow "$C" & lp=$!
 ( while read -r _ <&3; do :; done; docker kill "$C" >/dev/null 2>&1 ) & wp=$!
@@ -119,26 +130,8 @@ kill $wp $cp $pp 2>/dev/null
 wait $lp
 `;
 
-const EXEC = `docker exec "$C" sh -c "$INNER" oomlab-workload "$N" "$@" & dp=$!
-PF=$R${EXEC_PID_FILE('$N')}
-i=0; nsp=
-while :; do
-  if [ -s "$PF" ]; then read -r nsp < "$PF"; [ -n "$nsp" ] && break; fi
-  if ! kill -0 $dp 2>/dev/null; then wait $dp; m fail "docker exec ended before the workload started (exit $?)"; exit ${DOCKER_WRAPPER_REFUSED}; fi
-  i=$((i + 1)); if [ $i -gt 1000 ]; then kill $dp 2>/dev/null; m fail "the workload did not report its pid within 10 s"; exit ${DOCKER_WRAPPER_REFUSED}; fi
-  sleep 0.01
-done
-hp=
-while read -r p; do
-  while read -r key rest; do
-    if [ "$key" = NSpid: ]; then set -- $rest; eval "last=\\\${$#}"; [ "$last" = "$nsp" ] && hp=$p; break; fi
-  done 2>/dev/null < "/proc/$p/status"
-  [ -n "$hp" ] && break
-done < "$T/cgroup.procs"
-if [ -z "$hp" ]; then kill $dp 2>/dev/null; m fail "no process in $T has container pid $nsp"; exit ${DOCKER_WRAPPER_REFUSED}; fi
-join "$hp" || { kill -KILL "$hp" 2>/dev/null; exit ${DOCKER_WRAPPER_REFUSED}; }
-: 2>/dev/null > "$R${EXEC_GO_FILE('$N')}" || { kill -KILL "$hp" 2>/dev/null; m fail "cannot write to the container's /tmp"; exit ${DOCKER_WRAPPER_REFUSED}; }
-m pid "$hp" "$(now)"
+const EXEC = `${HANDSHAKE(DOCKER_WRAPPER_REFUSED)}join "$hp" || { kill -KILL "$hp" 2>/dev/null; exit ${DOCKER_WRAPPER_REFUSED}; }
+${GO}m pid "$hp" "$(now)"
 ( while read -r _ <&3; do :; done; kl ) & wp=$!
 ${CAP_TIMER.replace('ACTION', () => 'kl')}
 pp=
@@ -147,6 +140,7 @@ wait $dp; st=$?
 kill $wp $cp $pp 2>/dev/null
 # Nothing of this workload outlives it (workers orphaned by a killed parent).
 kl
+wait $op
 `;
 
 const END = `counter
@@ -164,8 +158,8 @@ export function dockerWrapperScript(o: DockerWrapperOptions): string {
     return sh`${new Script(vars)}GO=${gateScript(o.argv)}
 ${new Script(COMMON)}${new Script(MAIN)}${new Script(END)}`;
   }
-  // exec: the argv become the script's positional parameters, so docker exec gets them as separate words.
-  return sh`${new Script(vars)}INNER=${INNER}
-set -- ${o.argv}
+  // exec: the whole docker exec command becomes the positional parameters, the argv as separate words.
+  return sh`${new Script(vars)}INNER=${INNER(DOCKER_WRAPPER_REFUSED)}
+set -- docker exec -i "$C" sh -c "$INNER" oomlab-workload ${o.argv}
 ${new Script(COMMON)}${new Script(EXEC)}${new Script(END)}`;
 }

@@ -1,6 +1,7 @@
 // A workload in a lab container: the host-side wrapper (docker/wrapper.ts)
-// runs it as the container's main process or through docker exec, in its own
-// leaf inside the container's cgroup. A `status` event from `docker inspect`
+// runs it as the container's main process (handed over by docker cp and a
+// signal) or through docker exec, in its own leaf inside the container's
+// cgroup; either way with the container's own user and confinement. A `status` event from `docker inspect`
 // follows its end (State.OOMKilled, ExitCode, RestartCount, Status), read
 // before teardown while it still means something.
 
@@ -69,7 +70,7 @@ export function startDockerWorkload(ctx: RemoteContext, target: ContainerHost, i
         },
       };
     },
-    startNote: () => `in container ${target.name} via ${main ? 'the container\'s main process' : 'docker exec'}`,
+    startNote: () => `in container ${target.name} via ${main ? 'the container\'s main process (handed over by docker cp)' : 'docker exec'}, with the container's own user and confinement`,
     onMarker: (what, _args, tail) => {
       if (what !== 'state') return false;
       try {

@@ -1,6 +1,7 @@
 // A workload in the lab pod's container: the node-side wrapper (kube/wrapper.ts)
-// joins the container's cgroup, takes its oom_score_adj, nsenters its
-// namespaces and execs.
+// starts it through the runtime's own exec (docker, crictl or kubectl exec, as
+// the target's execRoute says), proves it is in the container's cgroup, gives
+// it the container's oom_score_adj, and only then lets it run.
 //
 // The workloads share the container's cgroup (as exec'd processes do), so a
 // kernel report names the container, not the workload: the wrapper reports the
@@ -14,6 +15,7 @@ import type { CgroupKind } from '../sampler/source';
 import { buildWorkload } from '../workloads/commands';
 import type { WorkloadHandle, WorkloadSpec } from '../workloads/spec';
 import { superviseWorkload } from '../workloads/supervisor';
+import type { ExecRoute } from '../kube/exec-route';
 import type { OomScoreAdjPolicy } from '../kube/qos';
 import { POD_WRAPPER_REFUSED, podWrapperScript } from '../kube/wrapper';
 
@@ -27,6 +29,8 @@ export interface PodHost {
   readonly cgroupKind: CgroupKind;
   readonly scratchDir: string;
   readonly policy: OomScoreAdjPolicy | null;
+  /** How workloads enter the container; known once it runs. */
+  readonly execRoute: ExecRoute | null;
   /** The container's own cgroup, which every workload shares. */
   containerCgroup(): { dir: string; hierarchyPath: string };
 }
@@ -40,8 +44,8 @@ export function startPodWorkload(ctx: RemoteContext, target: PodHost, id: string
     refused: { code: POD_WRAPPER_REFUSED, why: 'the wrapper refused to start it (see the error above)' },
     prepare: async () => {
       if (spec.kind === 'cache-writer' && spec.dir !== undefined) throw new Error('cache-writer: dir cannot be chosen in a pod (it writes to the container\'s /tmp)');
-      const { initPid } = target;
-      if (initPid === null) throw new Error(`pod ${target.name} is not running`);
+      const { initPid, execRoute } = target;
+      if (initPid === null || execRoute === null) throw new Error(`pod ${target.name} is not running`);
       const cg = target.containerCgroup();
       // Inside the container only its own binaries exist: no perl/python3 for ramp.
       const built = buildWorkload(spec, { rampImpl: 'sh', scratchDir: target.scratchDir, workload: id });
@@ -58,6 +62,7 @@ export function startPodWorkload(ctx: RemoteContext, target: PodHost, id: string
             oomScoreAdj: spec.oomScoreAdj ?? null,
             argv: built.argv,
             events: target.cgroupKind === 'cgroup-v1' ? 'memory.oom_control' : 'memory.events',
+            exec: execRoute.argv,
           }),
       };
     },
@@ -66,7 +71,8 @@ export function startPodWorkload(ctx: RemoteContext, target: PodHost, id: string
       const policy = target.policy;
       const adjNote =
         adj === null ? null : policy ? `oom_score_adj ${adj} (kubelet policy ${policy.value}${adj === policy.value ? ', as the kubelet set it for the container' : ''})` : `oom_score_adj ${adj}`;
-      return [`in pod ${target.namespace}/${target.name}, container's cgroup and namespaces (nsenter)`, adjNote].filter(Boolean).join('; ');
+      const via = target.execRoute?.via ?? 'the runtime\'s exec';
+      return [`in pod ${target.namespace}/${target.name} via ${via}, with the container's own user and confinement`, adjNote].filter(Boolean).join('; ');
     },
     onMarker: (what, args) => {
       if (what !== 'k0') return false;

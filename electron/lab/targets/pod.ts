@@ -32,7 +32,8 @@ import { Kubectl, KubectlError, kubectlConfig } from '../kube/kubectl';
 import { CONTAINER_NAME, checkImage, checkNamespace, DEFAULT_NAMESPACE, LABEL, namespaceManifest, podManifest, podNameFor, type PullPolicy } from '../kube/manifest';
 import { parseNamespace, parseNodeList, parsePod, parsePodList, type Node, type Pod } from '../kube/objects';
 import { runningContainer } from '../kube/status';
-import { cgroupDirUnder, containerCgroupCandidates, parseContainerId } from '../kube/cgroup-path';
+import { cgroupDirUnder, containerCgroupCandidates, parseContainerId, type ContainerRuntime } from '../kube/cgroup-path';
+import { execRoute, type ExecRoute } from '../kube/exec-route';
 import { kubeletOomScoreAdj, podQos, type OomScoreAdjPolicy, type QosClass } from '../kube/qos';
 import { quantityBytes } from '../kube/quantity';
 import { tracePodOfKill, type PodTrace } from '../kube/trace';
@@ -76,6 +77,7 @@ export class PodTarget implements Target {
   private tracing: Promise<void> = Promise.resolve();
   containerId: string | null = null;
   initPid: number | null = null;
+  execRoute: ExecRoute | null = null;
   driver: 'cgroupfs' | 'systemd' | null = null;
   podHierarchy: string | null = null;
   containerHierarchy: string | null = null;
@@ -246,6 +248,7 @@ export class PodTarget implements Target {
     const init = procs.find((p) => p.dir === containerDir && p.nspid === '1');
     if (!init) throw new TargetError(`${this.transport.label}: no PID 1 of container ${cid.id.slice(0, 12)} in ${containerDir}`);
     this.initPid = init.pid;
+    await this.chooseExec(cid.runtime, cid.id);
     this.action(`pod cgroup ${podPath}, container cgroup ${ctrPath} (${this.driver ?? 'found by search'}, ${this.cgroupKind === 'cgroup-v1' ? 'v1' : 'v2'}); container PID 1 is host pid ${init.pid} (${init.comm})`);
 
     const policy = kubeletOomScoreAdj(qos, this.requestBytes(), this.capacityBytes!);
@@ -257,6 +260,19 @@ export class PodTarget implements Target {
       if (a.observed === a.expected) this.action(`${text} ✓`);
       else this.say({ kind: 'warning', message: `${text} ✗${a.expected < 0 && a.observed === 0 ? ' (a negative oom_score_adj needs CAP_SYS_RESOURCE, which this node\'s runtime lacks)' : ''}` });
     }
+  }
+
+  /** Workloads come in through the runtime's own exec (kube/exec-route.ts); crictl is looked for only when it could be used. */
+  private async chooseExec(runtime: ContainerRuntime, containerId: string): Promise<void> {
+    const docker = Boolean(this.facts.tools.docker && this.facts.dockerDaemon);
+    let crictl: string[] | null = null;
+    if (runtime !== 'docker') {
+      const found = await this.transport.exec(asRoot('command -v crictl', this.facts.root), { timeoutMs: 15_000 });
+      crictl = found.code === 0 ? ['crictl'] : this.facts.tools.k3s ? ['k3s', 'crictl'] : null;
+    }
+    const route = execRoute({ runtime, containerId, docker, crictl, kubectl: this.kubectl.argv([]), namespace: this.namespace, pod: this.name, container: CONTAINER_NAME });
+    this.execRoute = route;
+    this.action(`workloads enter container ${CONTAINER_NAME} by ${route.via} (the container's own user, capabilities, seccomp and AppArmor profile)`);
   }
 
   /** The container's memory request as the API server stored it (a limit alone defaults it). */

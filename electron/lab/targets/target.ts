@@ -97,7 +97,7 @@ export interface Target {
   destroy(): Promise<void>;
   /**
    * Start one workload inside the target (its own leaf cgroup, docker exec or the
-   * container's main process, nsenter into a pod's container); workload ids are
+   * container's main process, the runtime's exec into a pod's container); workload ids are
    * [A-Za-z0-9][A-Za-z0-9_.-]{0,47}.
    */
   startWorkload(ctx: RemoteContext, id: string, spec: WorkloadSpec, onEvent: EmitEvent): WorkloadHandle;

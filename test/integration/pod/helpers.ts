@@ -1,7 +1,7 @@
 // Pod integration tests need what the Docker ones need (root, docker CLI, a
-// dockerd that answers, stress) plus a real kubectl, openssl (the fake API
-// server's certificates) and nsenter. With CI=true a missing one FAILS the
-// file; elsewhere it skips with the reason.
+// dockerd that answers, stress) plus a real kubectl and openssl (the fake API
+// server's certificates). With CI=true a missing one FAILS the file; elsewhere
+// it skips with the reason.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { describe } from 'vitest';
@@ -10,7 +10,7 @@ import { dockerMissing } from '../docker/helpers';
 export function podPrereqMissing(): string | null {
   const d = dockerMissing();
   if (d) return d;
-  for (const [tool, pkg] of [['kubectl', 'kubernetes-client'], ['openssl', 'openssl'], ['nsenter', 'util-linux'], ['timeout', 'coreutils']] as const) {
+  for (const [tool, pkg] of [['kubectl', 'kubernetes-client'], ['openssl', 'openssl'], ['timeout', 'coreutils']] as const) {
     if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `${tool} not found (apt-get install ${pkg})`;
   }
   if (!existsSync('/sys/fs/cgroup/memory/memory.limit_in_bytes')) return 'the fake kubelet lays pods out on a cgroup v1 memory hierarchy, and there is none at /sys/fs/cgroup/memory';

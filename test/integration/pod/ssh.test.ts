@@ -1,6 +1,6 @@
 // The pod target through a real OpenSSH server on 127.0.0.1 (the engine's SSH
 // path): kubectl runs in the sshd session on the "node", against the fake API
-// server, and the workloads are started there with nsenter.
+// server, and the workloads are started there through the runtime's exec.
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { EventOf, LabEvent } from '../../../electron/lab/events';
 import { connectTestHost, requireOrSkip, startSshd, type TestSshd } from '../../helpers/sshd';

@@ -1,4 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkImageRef, pid1Argv, runArgv, type ContainerSpec } from '../../../electron/lab/docker/commands';
 import { command } from '../../../electron/lab/ssh/quote';
@@ -54,25 +57,38 @@ describe('runArgv', () => {
 });
 
 describe('pid1Argv', () => {
-  it('main: the gate polls for the file and sources it; it gives up after its lifetime', () => {
+  it('main: without the signal the gate gives up after its lifetime, even with a file there', () => {
     const g = pid1Argv('main', 1);
     expect(g.entrypoint).toBe('sh');
-    const dir = spawnSync('mktemp', ['-d'], { encoding: 'utf8' }).stdout.trim();
-    // Nobody hands over a workload: the gate exits 0 after 1 s.
+    const dir = mkdtempSync(join(tmpdir(), 'gate-'));
+    writeFileSync(`${dir}/go`, 'exec echo handed-over\n');
     const t0 = Date.now();
     const r = spawnSync('/bin/sh', [...g.args.slice(0, 3), '1', `${dir}/go`], { encoding: 'utf8', timeout: 10_000 });
     expect(r.status).toBe(0);
+    expect(r.stdout).toBe('');
     expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
-    spawnSync('rm', ['-rf', dir]);
+    rmSync(dir, { recursive: true });
   });
 
-  it('main: a go file that execs becomes the process', () => {
+  it('main: SIGUSR1 makes the gate source the file, which execs into the workload', async () => {
     const g = pid1Argv('main', 5);
-    const dir = spawnSync('mktemp', ['-d'], { encoding: 'utf8' }).stdout.trim();
-    spawnSync('/bin/sh', ['-c', `printf 'exec echo handed-over\\n' > ${dir}/go`]);
-    const r = spawnSync('/bin/sh', [...g.args.slice(0, 3), '5', `${dir}/go`], { encoding: 'utf8', timeout: 10_000 });
-    expect(r.stdout).toBe('handed-over\n');
-    spawnSync('rm', ['-rf', dir]);
+    const dir = mkdtempSync(join(tmpdir(), 'gate-'));
+    writeFileSync(`${dir}/go`, 'exec echo handed-over\n');
+    const child = spawn('/bin/sh', [...g.args.slice(0, 3), '5', `${dir}/go`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    const done = new Promise<void>((res) => child.on('exit', () => res()));
+    // As the wrapper does: signal only once the trap is set (SigCgt bit 9 = USR1).
+    const caught = () => {
+      const m = /^SigCgt:\s+([0-9a-f]+)$/m.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      return m !== null && (BigInt(`0x${m[1]}`) & 512n) !== 0n;
+    };
+    const end = Date.now() + 5000;
+    while (!caught() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    child.kill('SIGUSR1');
+    await done;
+    expect(out).toBe('handed-over\n');
+    rmSync(dir, { recursive: true });
   });
 
   it('exec: PID 1 only sleeps', () => {

@@ -29,10 +29,18 @@ describe('dockerWrapperScript', () => {
     }
   });
 
-  it('exec: the argv become separate positional words, never shell text', () => {
+  it('exec: docker exec -i with the argv as separate positional words, never shell text', () => {
     const s = dockerWrapperScript(base);
-    expect(s).toContain(`set -- stress --vm 1 --vm-bytes '100M; echo '\\''pwned'\\'''`);
-    expect(s).toContain('docker exec "$C" sh -c "$INNER" oomlab-workload "$N" "$@"');
+    expect(s).toContain(`set -- docker exec -i "$C" sh -c "$INNER" oomlab-workload stress --vm 1 --vm-bytes '100M; echo '\\''pwned'\\'''`);
+  });
+
+  it('never opens a path through /proc/<pid>/root, in either mode', () => {
+    for (const mode of ['exec', 'main'] as const) {
+      const s = dockerWrapperScript({ ...base, mode });
+      expect(s).not.toMatch(/\/root\b/);
+      expect(s).not.toMatch(/\$R\b/);
+    }
+    expect(dockerWrapperScript({ ...base, mode: 'main' })).toContain('docker cp "$W/go" "$C:/tmp/.oomlab-go"');
   });
 
   it('main: the gate gets a quoted exec line', () => {
