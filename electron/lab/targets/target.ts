@@ -129,4 +129,6 @@ export interface SweepOptions {
   keep?: string[];
   /** Also remove targets whose run still holds its lease (a run in progress). */
   force?: boolean;
+  /** Told of each oomlab-looking thing the sweep did not remove because the lab did not make it ("<what>: not ours, left alone (why)"). */
+  onLeftAlone?: (what: string) => void;
 }
