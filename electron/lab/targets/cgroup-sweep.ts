@@ -5,6 +5,7 @@ import { Script, sh } from '../ssh/quote';
 import type { Transport } from '../ssh/transport';
 import { checkMount, LAB_PARENT, RECORD_DIR, SCRATCH_PREFIX, TARGET_PREFIX, targetName } from './names';
 import { DESTROY_FNS } from './shell';
+import { OWNED_FN } from './lease';
 import { runSweep } from './exec';
 import { TargetError, type SweepOptions } from './target';
 
@@ -23,7 +24,7 @@ export async function sweepCgroupLeftovers(transport: Transport, facts: HostFact
     return targetName(n.slice(TARGET_PREFIX.length));
   });
   const parent = `${mount}/${LAB_PARENT}`;
-  const script = sh`${DESTROY_FNS}P=${parent}; KEEP=${` ${keep.join(' ')} `}; FORCE=${opts.force ? '1' : ''}; fail=0
+  const script = sh`${DESTROY_FNS}${OWNED_FN}P=${parent}; KEEP=${` ${keep.join(' ')} `}; FORCE=${opts.force ? '1' : ''}; fail=0
 held() { [ -z "$FORCE" ] && command -v flock >/dev/null 2>&1 && ! flock -n -x "$1" true 2>/dev/null; }
 if [ -d "$P" ]; then
   for t in "$P"/${new Script(TARGET_PREFIX)}*/; do

@@ -18,7 +18,7 @@
 // before create() stays, also when cleanup then calls destroy()). Swap: v1 pins it with
 // memsw = limit + 2 MiB (names.ts says why), v2 with memory.swap.max = 0.
 
-import { createUnderLease, type Lease } from './lease';
+import { createUnderLease, OWNED_FN, type Lease } from './lease';
 import type { HostFacts } from '../host/facts';
 import type { MemorySample, ProcessRow, TargetKind } from '../events';
 import type { EmitEvent, RemoteContext } from '../remote';
@@ -271,7 +271,7 @@ ${new Script(body)}`);
   async destroy(): Promise<void> {
     const script = this.existed
       ? sh`[ -s ${this.ownerRecord} ] || rm -f ${this.ownerRecord}`
-      : sh`${DESTROY_FNS}T=${this.path}; R=${this.ownerRecord}
+      : sh`${DESTROY_FNS}${OWNED_FN}T=${this.path}; R=${this.ownerRecord}
 if oomlab_owned "$R" ${this.name}; then oomlab_destroy "$T" "$R" || exit 1
 elif [ -e "$T" ]; then echo "@notours"
 else rm -f "$R"

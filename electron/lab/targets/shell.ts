@@ -16,18 +16,13 @@ export const WRITE_FN = new Script(`w() {
 
 /**
  * oomlab_kill DIR: SIGKILL every member of one cgroup until its cgroup.procs
- * stays empty (a member may be forking). oomlab_owned RECORD NAME: RECORD is
- * the lab's owner record of NAME (root's own file, not a symlink).
- * oomlab_scratch RECORD: prints the scratch dir the record names, only if it is
+ * stays empty (a member may be forking). oomlab_scratch RECORD: prints the scratch dir the record names, only if it is
  * one the lab made (root's own dir, not a symlink, /var/tmp/oomlab-<id>.<suffix>).
  * oomlab_destroy TARGET RECORD: kill leaves then the target, rmdir deepest
  * first, with retries, then remove the record's scratch dir and the record.
  * All are idempotent.
  */
-export const DESTROY_FNS = new Script(`oomlab_owned() {
-  [ -f "$1" ] && [ ! -L "$1" ] && [ -O "$1" ] && grep -qF '{"marker":"oomlab",' "$1" && grep -qF "\\"name\\":\\"$2\\"," "$1"
-}
-oomlab_scratch() {
+export const DESTROY_FNS = new Script(`oomlab_scratch() {
   s=$(sed -n 's/.*"scratch":"\\([^"]*\\)".*/\\1/p' "$1" 2>/dev/null)
   case \${s#${SCRATCH_PREFIX}} in "$s"|*/*|'') return 1 ;; esac
   [ -d "$s" ] && [ ! -L "$s" ] && [ -O "$s" ] && echo "$s"
