@@ -281,8 +281,8 @@ export class DockerTarget implements Target {
     const script = sh`${OWNED_FN}C=${this.containerId ?? ''}; N=${this.name}; L=${leaseFile(this.name)}; RUN=${this.spec.runId}; CA=${this.createdAt ?? ''}; D=${this.dir ?? ''}
 if [ -z "$C" ]; then
   # Our record (this instance's own, when it wrote one), else nothing here is ours.
-  oomlab_owned "$L" "$N" && { [ -z "$CA" ] || grep -qF "\"createdAt\":\"$CA\"" "$L"; } || exit 0
-  CA=$(sed -n 's/.*"createdAt":"\([^"]*\)".*/\1/p' "$L")
+  oomlab_owned "$L" "$N" && { [ -z "$CA" ] || grep -qF "\\"createdAt\\":\\"$CA\\"" "$L"; } || exit 0
+  CA=$(sed -n 's/.*"createdAt":"\\([^"]*\\)".*/\\1/p' "$L")
   if lbl=$(docker inspect --type container --format '{{index .Config.Labels "oomlab.run"}} {{index .Config.Labels "oomlab.created"}}' "$N" 2>/dev/null) && [ "$lbl" != "$RUN $CA" ]; then
     echo "@notours"; rm -f "$L"; exit 0
   fi
