@@ -94,7 +94,7 @@ describeWithPods('the pod sweep and cleanup touch only what the lab made', () =>
     expect(await sweep(leftAlone)).toEqual([]);
     expect(exists('namespace', ns)).toBe(true);
     expect(exists('configmap', 'user-config', ns)).toBe(true);
-    expect(leftAlone).toContain(`namespace ${ns}: not empty (configmaps/user-config), left alone`);
+    expect(leftAlone).toContain(`namespace ${ns}: not empty (configmap/user-config), left alone`);
     await kc(['delete', 'namespace', ns, '--wait=true']);
   });
 
