@@ -227,7 +227,9 @@ export class PodTarget implements Target {
   /** Keep the pod's lease annotation ahead of now while this run lives; a crashed run's lease runs out. */
   private renewLease(): void {
     this.renewal = setInterval(() => {
-      this.kubectl.run(['annotate', '--overwrite', 'pod', this.name, '-n', this.namespace, `${LEASE_ANNOTATION}=${leaseExpiry(Date.now())}`])// After destroy() began, a failed renewal is expected (the pod is going).
+      // After destroy() began, a failed renewal is expected (the pod is going).
+      this.kubectl
+        .run(['annotate', '--overwrite', 'pod', this.name, '-n', this.namespace, `${LEASE_ANNOTATION}=${leaseExpiry(Date.now())}`])
         .catch((e: Error) => this.renewal && this.say({ kind: 'warning', message: `cannot renew the lease of pod ${this.namespace}/${this.name}: ${e.message}` }));
     }, LEASE_RENEW_MS);
     this.renewal.unref();
