@@ -272,9 +272,9 @@ ${new Script(body)}`);
     const script = this.existed
       ? sh`[ -s ${this.ownerRecord} ] || rm -f ${this.ownerRecord}`
       : sh`${DESTROY_FNS}${OWNED_FN}T=${this.path}; R=${this.ownerRecord}
+# A cgroup without our record is not ours: left alone.
 if oomlab_owned "$R" ${this.name}; then oomlab_destroy "$T" "$R" || exit 1
-elif [ -e "$T" ]; then echo "@notours"
-else rm -f "$R"
+elif [ ! -e "$T" ]; then rm -f "$R"
 fi
 rmdir ${this.parent} 2>/dev/null
 exit 0`;

@@ -284,7 +284,8 @@ if [ -z "$C" ]; then
   oomlab_owned "$L" "$N" && { [ -z "$CA" ] || grep -qF "\\"createdAt\\":\\"$CA\\"" "$L"; } || exit 0
   CA=$(sed -n 's/.*"createdAt":"\\([^"]*\\)".*/\\1/p' "$L")
   if lbl=$(docker inspect --type container --format '{{index .Config.Labels "oomlab.run"}} {{index .Config.Labels "oomlab.created"}}' "$N" 2>/dev/null) && [ "$lbl" != "$RUN $CA" ]; then
-    echo "@notours"; rm -f "$L"; exit 0
+    # The name is taken by a container that is not this run's: left alone.
+    rm -f "$L"; exit 0
   fi
   C=$N
 fi
