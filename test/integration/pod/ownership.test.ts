@@ -86,6 +86,32 @@ describeWithPods('the pod sweep and cleanup touch only what the lab made', () =>
     expect(exists('namespace', ns)).toBe(false);
   });
 
+  it("a live run's pod carries its owner record and renews its lease while the run lives", async () => {
+    const t = new LocalTransport();
+    const runId = `renew-${randomBytes(3).toString('hex')}`;
+    const ns = `oomlab-z${randomBytes(3).toString('hex')}`;
+    const target = createPodTarget(t, facts, { runId, limitBytes: 32 * MIB, appVersion: 'test', pod: { kubeconfig: cluster.kubeconfig, namespace: ns } });
+    try {
+      await target.create();
+      const annotations = () => cluster.store.get('pods', ns, target.name)!.metadata.annotations as Record<string, string>;
+      expect(JSON.parse(annotations()['oomlab.owner']!)).toMatchObject({ marker: 'oomlab', runId, name: target.name, kind: 'pod', holder: cluster.nodeName });
+      const first = annotations()['oomlab.lease-expires']!;
+      expect(Date.parse(first)).toBeGreaterThan(Date.now());
+      // Renewed every 30 s through kubectl annotate (a PATCH).
+      const end = Date.now() + 45_000;
+      while (annotations()['oomlab.lease-expires'] === first) {
+        if (Date.now() > end) throw new Error('the lease was not renewed within 45 s');
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(Date.parse(annotations()['oomlab.lease-expires']!)).toBeGreaterThan(Date.parse(first));
+    } finally {
+      await target.destroy();
+      await t.close();
+    }
+    expect(exists('pod', target.name, ns)).toBe(false);
+    expect(exists('namespace', ns)).toBe(false);
+  }, 90_000);
+
   it('a namespace the lab made survives while other objects live there', async () => {
     const ns = `oomlab-y${randomBytes(3).toString('hex')}`;
     await create(labNamespace(ns, 'gone-run'));
