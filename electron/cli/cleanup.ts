@@ -16,7 +16,9 @@ export function registerCleanup(program: Command, setExit: SetExit): void {
       const session = await openHost(o);
       try {
         if (!session.facts.memoryController) throw new LabError('host', `${session.facts.host}: no memory cgroup controller, so nothing of ours can be there`, { hint: 'nothing to clean up on this host' });
-        const removed = await sweepLeftovers(session.transport, session.facts);
+        const leftAlone: string[] = [];
+        const removed = await sweepLeftovers(session.transport, session.facts, { onLeftAlone: (w) => leftAlone.push(w) });
+        for (const w of leftAlone) process.stderr.write(`${terminalSafe(session.transport.label)}: ${terminalSafe(w)}\n`);
         if (o.json) process.stdout.write(JSON.stringify(removed) + '\n');
         else if (removed.length === 0) process.stdout.write(`${session.transport.label}: nothing to clean up\n`);
         else process.stdout.write(`${session.transport.label}: removed ${removed.length}:\n${removed.map((r) => `  ${terminalSafe(r)}\n`).join('')}`);

@@ -3,7 +3,8 @@ import { LabError } from '../errors';
 // start with. Pure: validated values in, argv out (quoted later by quote.ts).
 //
 // Every container carries the labels oomlab=1, oomlab.run=<runId> and
-// oomlab.created=<ISO time>, is named oomlab-<runId>, has --memory and (unless
+// oomlab.created=<ISO time> (the same time as in its owner record, which is
+// what makes it the lab's: labels alone anyone can set), is named oomlab-<runId>, has --memory and (unless
 // the scenario allows swap) --memory-swap equal to it, no network unless asked,
 // a pid cap, and the json-file log driver so `docker logs -f` can follow it.
 

@@ -21,8 +21,8 @@ import { LabError } from '../errors';
 /** The scenario default: "build it from this host's binaries". */
 export const DEFAULT_IMAGE = 'oomlab/stress';
 export const IMAGE_REPO = 'oomlab/stress';
-/** Bump when the rootfs layout changes, so old tags are not reused. */
-export const BUILDER_VERSION = 1;
+/** Bump when the rootfs layout or the image's labels change, so old tags are not reused (v2: no run label oomlab=1). */
+export const BUILDER_VERSION = 2;
 /** Build dirs; not "oomlab-*" so the cgroup sweep's scratch-dir rule never takes one mid-build. */
 export const BUILD_DIR_PREFIX = '/var/tmp/oomlab_image.';
 
@@ -174,7 +174,7 @@ export function buildScript(entries: readonly ManifestEntry[], tag: string, hash
   const copies = entries.map((e) => sh`c ${e.src} ${e.dest}`).join('\n');
   const libDirs = [...new Set(entries.filter((e) => !e.dest.startsWith('/usr/bin/')).map((e) => e.dest.replace(/\/[^/]*$/, '') || '/'))].sort();
   const changes = [
-    'LABEL oomlab=1',
+    // Only image labels: a container started from the image must not look like a lab run.
     `LABEL oomlab.image=${hash}`,
     `LABEL oomlab.builder=${BUILDER_VERSION}`,
     'ENV PATH=/usr/bin:/bin',

@@ -2,7 +2,9 @@
 // reads. Pure: validated values in, a manifest out.
 //
 // Marked as ours: labels oomlab=1 and oomlab.run=<runId>, so `oomlab cleanup`
-// and the sweep on connect find them by label. PID 1 idles unless the scenario
+// and the sweep on connect find them by label, and the owner record and lease
+// as annotations (kube/ownership.ts), which every sweep reads whatever node it
+// runs on. A namespace the lab creates carries oomlab.created-by=<runId>. PID 1 idles unless the scenario
 // gives a command (workloads come in from the node side), and the pod carries
 // activeDeadlineSeconds, so a pod the lab lost track of still ends.
 
@@ -13,6 +15,12 @@ export const LABEL = 'oomlab';
 export const LABEL_RUN = 'oomlab.run';
 export const DEFAULT_NAMESPACE = 'oomlab';
 export const CONTAINER_NAME = 'lab';
+/** The pod's owner record (JSON, kube/ownership.ts PodOwner). */
+export const OWNER_ANNOTATION = 'oomlab.owner';
+/** Until when the run holds the pod (ISO time); the run renews it while it lives. */
+export const LEASE_ANNOTATION = 'oomlab.lease-expires';
+/** On a namespace the lab created: the run that created it. */
+export const CREATED_BY_ANNOTATION = 'oomlab.created-by';
 
 export type RestartPolicy = 'Always' | 'OnFailure' | 'Never';
 export type PullPolicy = 'Always' | 'IfNotPresent' | 'Never';
@@ -35,6 +43,11 @@ export interface PodManifestInput {
   nodeHostname?: string | null;
   lifetimeSec: number;
   createdAt: string;
+  /** The node the run holds the pod from (owner record). */
+  holder: string;
+  appVersion: string;
+  /** The lease's first expiry (ISO time). */
+  leaseExpires: string;
 }
 
 export class ManifestError extends LabError {
@@ -66,8 +79,8 @@ export function checkImage(image: string, where = 'image'): string {
   return image;
 }
 
-export function namespaceManifest(name: string): object {
-  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: checkNamespace(name), labels: { [LABEL]: '1' } } };
+export function namespaceManifest(name: string, runId: string): object {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: checkNamespace(name), labels: { [LABEL]: '1' }, annotations: { [CREATED_BY_ANNOTATION]: runId } } };
 }
 
 export function podManifest(p: PodManifestInput): object {
@@ -102,7 +115,11 @@ export function podManifest(p: PodManifestInput): object {
       name: p.name,
       namespace: p.namespace,
       labels: { [LABEL]: '1', [LABEL_RUN]: p.runId },
-      annotations: { 'oomlab.created': p.createdAt },
+      annotations: {
+        'oomlab.created': p.createdAt,
+        [OWNER_ANNOTATION]: JSON.stringify({ marker: 'oomlab', runId: p.runId, name: p.name, kind: 'pod', holder: p.holder, createdAt: p.createdAt, appVersion: p.appVersion }),
+        [LEASE_ANNOTATION]: p.leaseExpires,
+      },
     },
     spec: {
       restartPolicy: p.restartPolicy,

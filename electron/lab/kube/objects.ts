@@ -102,6 +102,7 @@ export interface Pod {
   uid: string;
   resourceVersion: string | null;
   labels: Record<string, string>;
+  annotations: Record<string, string>;
   deletionTimestamp: string | null;
   nodeName: string | null;
   restartPolicy: string | null;
@@ -171,6 +172,7 @@ export function parsePod(input: string | unknown, where = 'pod'): Pod {
     uid: str(md, 'uid', `${w}.metadata`),
     resourceVersion: optStr(md, 'resourceVersion'),
     labels: strMap(md.labels),
+    annotations: strMap(md.annotations),
     deletionTimestamp: optStr(md, 'deletionTimestamp'),
     nodeName: optStr(spec, 'nodeName'),
     restartPolicy: optStr(spec, 'restartPolicy'),
@@ -291,6 +293,7 @@ export function parseNodeList(input: string | unknown, where = 'node list'): Nod
 export interface Namespace {
   name: string;
   labels: Record<string, string>;
+  annotations: Record<string, string>;
   phase: string | null;
 }
 
@@ -298,7 +301,7 @@ export function parseNamespace(input: string | unknown, where = 'namespace'): Na
   const o = parseJson(input, where);
   kindOf(o, 'Namespace', where);
   const md = obj(o.metadata, `${where}.metadata`);
-  return { name: str(md, 'name', `${where}.metadata`), labels: strMap(md.labels), phase: optStr(optObj(o, 'status'), 'phase') };
+  return { name: str(md, 'name', `${where}.metadata`), labels: strMap(md.labels), annotations: strMap(md.annotations), phase: optStr(optObj(o, 'status'), 'phase') };
 }
 
 // ------------------------------------------------------------------ watch

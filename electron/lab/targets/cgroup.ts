@@ -10,15 +10,19 @@
 // engine never saw (stress forks its workers); v1 counts a kill only in the
 // victim's own cgroup, so the sampler adds up the leaves' oom_kill.
 // Owner record: cgroupfs allows no files of ours, so it is a JSON file on tmpfs,
-//   /run/oomlab/oomlab-<runId>.json  {marker, runId, name, kind, path, createdAt, appVersion}
-// and the run's lease (lease.ts) is a shared flock on it. Swap: v1 pins it with
+//   /run/oomlab/oomlab-<runId>.json  {marker, runId, name, kind, path, createdAt, appVersion, scratch}
+// and the run's lease (lease.ts) is a shared flock on it. The scratch dir (the
+// cache writer's file, written by root) is made by mktemp -d: root's, 0700, a
+// random suffix nobody can plant beforehand; only the record says where it is.
+// Nothing is removed that the record does not name (a cgroup that existed
+// before create() stays, also when cleanup then calls destroy()). Swap: v1 pins it with
 // memsw = limit + 2 MiB (names.ts says why), v2 with memory.swap.max = 0.
 
-import { createUnderLease, type Lease } from './lease';
+import { createUnderLease, OWNED_FN, type Lease } from './lease';
 import type { HostFacts } from '../host/facts';
 import type { MemorySample, ProcessRow, TargetKind } from '../events';
 import type { EmitEvent, RemoteContext } from '../remote';
-import { Script, sh } from '../ssh/quote';
+import { asRoot, Script, sh } from '../ssh/quote';
 import type { Transport } from '../ssh/transport';
 import type { CgroupKind } from '../sampler/source';
 import type { WorkloadHandle, WorkloadSpec } from '../workloads/spec';
@@ -49,7 +53,12 @@ export interface OwnerRecord {
   path: string;
   createdAt: string;
   appVersion: string;
+  /** The run's scratch dir, /var/tmp/oomlab-<runId>.<random>. */
+  scratch: string;
 }
+
+/** create() exits with this when the target's cgroup existed before: it is not ours. */
+const EXISTED = 17;
 
 function kindFor(facts: HostFacts, mount: string, forced?: CgroupKind): CgroupKind {
   if (forced) return forced;
@@ -72,12 +81,14 @@ export class CgroupTarget implements Target {
   readonly cgroupKind: CgroupKind;
   readonly hierarchyPath: string;
   readonly ownerRecord: string;
-  readonly scratchDir: string;
   readonly limitBytes: number | null;
   swapPinned: boolean;
   readonly warnings: string[] = [];
   private readonly parent: string;
   private lease: Lease | null = null;
+  private scratch: string | null = null;
+  /** Set when create() found the cgroup there already: destroy() then removes nothing. */
+  private existed = false;
 
   constructor(
     private readonly transport: Transport,
@@ -94,9 +105,14 @@ export class CgroupTarget implements Target {
     this.path = `${this.parent}/${this.name}`;
     this.hierarchyPath = `/${LAB_PARENT}/${this.name}`;
     this.ownerRecord = `${RECORD_DIR}/${this.name}.json`;
-    this.scratchDir = `${SCRATCH_PREFIX}${spec.runId}`;
     this.limitBytes = spec.limitBytes;
     this.swapPinned = (spec.swap ?? 'pinned') === 'pinned';
+  }
+
+  /** Made by create() (mktemp -d); a target that was not created has none. */
+  get scratchDir(): string {
+    if (!this.scratch) throw new TargetError(`${this.transport.label}: ${this.path} has no scratch dir (not created)`);
+    return this.scratch;
   }
 
   private run(what: string, script: string, timeoutMs = 30_000): Promise<string> {
@@ -114,7 +130,7 @@ export class CgroupTarget implements Target {
   }
 
   private async createCgroup(): Promise<void> {
-    const record: OwnerRecord = {
+    const record: Omit<OwnerRecord, 'scratch'> = {
       marker: 'oomlab',
       runId: this.spec.runId,
       name: this.name,
@@ -123,6 +139,8 @@ export class CgroupTarget implements Target {
       createdAt: new Date().toISOString(),
       appVersion: this.spec.appVersion,
     };
+    // The scratch path comes from mktemp on the host: the record is finished there.
+    const recordHead = `${JSON.stringify(record).slice(0, -1)},"scratch":"`;
     const pinned = this.swapPinned;
     const limit = this.spec.limitBytes;
     let setup: string;
@@ -152,20 +170,29 @@ w "$T/cgroup.subtree_control" +memory || exit 1
 en "$M"; en "$P"
 `
         : '';
-    const script = sh`${WRITE_FN}${DESTROY_FNS}M=${this.mount}; P=${this.parent}; T=${this.path}; R=${this.ownerRecord}; S=${this.scratchDir}
+    const existed = `echo "$T already exists and is not this run's (left alone; oomlab cleanup removes only what the lab made)" >&2; exit ${EXISTED}`;
+    const script = sh`${WRITE_FN}${DESTROY_FNS}M=${this.mount}; P=${this.parent}; T=${this.path}; R=${this.ownerRecord}
 [ -d "$M" ] || { echo "no memory cgroup mount at $M" >&2; exit 1; }
-if [ -e "$T" ]; then echo "$T already exists (a run with this id is active or left over; run oomlab cleanup)" >&2; exit 1; fi
+[ -e "$T" ] && { ${new Script(existed)}; }
+S=$(mktemp -d ${`${SCRATCH_PREFIX}${this.spec.runId}.XXXXXXXXXX`}) || { echo "cannot create a scratch dir (mktemp -d ${SCRATCH_PREFIX}...)" >&2; exit 1; }
+mkdir -p ${RECORD_DIR} && printf '%s%s"}\\n' ${recordHead} "$S" > "$R" || { echo "cannot write the owner record $R" >&2; rm -rf "$S"; exit 1; }
 i=0
 until mkdir "$T" 2>/dev/null; do
+  [ -e "$T" ] && { rm -rf "$S"; rm -f "$R"; ${new Script(existed)}; }
   # The lab parent may be missing, or removed by another run's teardown between our mkdirs.
   mkdir "$P" 2>/dev/null
-  i=$((i+1)); [ $i -ge 5 ] && { mkdir "$T" || exit 1; break; }
+  i=$((i+1)); [ $i -ge 5 ] && { mkdir "$T" || { rm -rf "$S"; rm -f "$R"; exit 1; }; break; }
 done
-${new Script(v2Enable)}mkdir -p ${RECORD_DIR} && printf '%s\\n' ${JSON.stringify(record)} > "$R" || { echo "cannot write the owner record $R" >&2; oomlab_destroy "$T" "$R" "$S"; exit 1; }
-mkdir -p -m 0700 "$S" || { echo "cannot create $S" >&2; oomlab_destroy "$T" "$R" "$S"; exit 1; }
-( ${new Script(setup)} ) || { oomlab_destroy "$T" "$R" "$S"; rmdir "$P" 2>/dev/null; exit 1; }
+echo "@scratch $S"
+${new Script(v2Enable)}( ${new Script(setup)} ) || { oomlab_destroy "$T" "$R"; rmdir "$P" 2>/dev/null; exit 1; }
 `;
-    const out = await this.run('cannot create', script);
+    const r = await this.transport.exec(asRoot(script, this.facts.root), { timeoutMs: 30_000 });
+    if (r.code === EXISTED) this.existed = true;
+    if (r.code !== 0) throw new TargetError(`${this.transport.label}: cannot create ${this.path}: ${r.stderr.trim() || r.error || `exit ${r.code ?? r.signal}`}`);
+    const out = r.stdout;
+    const scratch = /^@scratch (\S+)$/m.exec(out)?.[1];
+    if (!scratch || !scratch.startsWith(`${SCRATCH_PREFIX}${this.spec.runId}.`)) throw new TargetError(`${this.transport.label}: cannot create ${this.path}: mktemp gave no scratch dir`);
+    this.scratch = scratch;
     if (out.includes('@noswapmax')) {
       if (this.facts.swapTotalBytes > 0) {
         this.swapPinned = false;
@@ -236,8 +263,19 @@ ${new Script(body)}`);
     return startCgroupWorkload(ctx, this, id, spec, onEvent);
   }
 
+  /**
+   * Remove the cgroup, its scratch dir and record, if the owner record says
+   * they are this run's (a fresh instance after a reconnect reads the record).
+   * After a create that found the cgroup there already: only our empty lease file.
+   */
   async destroy(): Promise<void> {
-    const script = sh`${DESTROY_FNS}oomlab_destroy ${this.path} ${this.ownerRecord} ${this.scratchDir} || exit 1
+    const script = this.existed
+      ? sh`[ -s ${this.ownerRecord} ] || rm -f ${this.ownerRecord}`
+      : sh`${DESTROY_FNS}${OWNED_FN}T=${this.path}; R=${this.ownerRecord}
+# A cgroup without our record is not ours: left alone.
+if oomlab_owned "$R" ${this.name}; then oomlab_destroy "$T" "$R" || exit 1
+elif [ ! -e "$T" ]; then rm -f "$R"
+fi
 rmdir ${this.parent} 2>/dev/null
 exit 0`;
     let last: unknown;

@@ -16,6 +16,10 @@
 //   exec: PID 1 idles (sleep); every workload comes in through docker exec, and
 //         an OOM kill of one leaves PID 1 and the container running.
 // A keeper channel removes the container if the engine's link drops.
+// Owner record: the lease file /run/oomlab/oomlab-<runId>.lock holds
+// {marker, runId, name, kind, createdAt, appVersion}, written before docker run
+// only if absent; the container's oomlab.created label carries the same time.
+// Only a container with both is removed by name (a fresh instance, the sweep).
 
 import type { HostFacts } from '../host/facts';
 import type { MemorySample, ProcessRow } from '../events';
@@ -31,7 +35,7 @@ import { DEFAULT_IMAGE, ensureStressImage, IMAGE_REPO } from '../docker/image';
 import type { DockerTargetOptions } from './docker-options';
 import { startDockerWorkload } from './docker-workload';
 import { runAsRoot } from './exec';
-import { createUnderLease, leaseFile, type Lease } from './lease';
+import { createUnderLease, leaseFile, OWNED_FN, type Lease } from './lease';
 import { checkMount, checkRunId, leafName, targetName, workloadFromPath, type WorkloadCgroup } from './names';
 import { listProcessesOnce, readSampleOnce } from './sample-once';
 import { TargetError, UnsupportedKnobError, type Knob, type KnobValues, type Target, type TargetSpec } from './target';
@@ -110,12 +114,17 @@ export class DockerTarget implements Target {
 
   /** Held from before `docker run` until the container is gone: sweeps from other sessions skip it. */
   private lease: Lease | null = null;
+  /** Set by create(): the owner record's and the container's creation time. */
+  private createdAt: string | null = null;
 
   async create(): Promise<void> {
-    this.lease = await createUnderLease(this.transport, this.facts, leaseFile(this.name), this.warnings, () => this.createContainer());
+    const createdAt = new Date().toISOString();
+    this.createdAt = createdAt;
+    const record = { marker: 'oomlab', runId: this.spec.runId, name: this.name, kind: 'docker', createdAt, appVersion: this.spec.appVersion };
+    this.lease = await createUnderLease(this.transport, this.facts, leaseFile(this.name), this.warnings, () => this.createContainer(createdAt), JSON.stringify(record));
   }
 
-  private async createContainer(): Promise<void> {
+  private async createContainer(createdAt: string): Promise<void> {
     const label = this.transport.label;
     const info = await this.transport.exec(asRoot(command(['docker', 'info', '--format', '{{json .}}']), this.facts.root), { timeoutMs: 30_000 });
     if (info.code === 127) throw new TargetError(`${label}: the docker CLI is not installed`);
@@ -155,7 +164,7 @@ export class DockerTarget implements Target {
       swap,
       network: this.network,
       runId: this.spec.runId,
-      createdAt: new Date().toISOString(),
+      createdAt,
       mode: this.mode,
       lifetimeSec: this.lifetimeSec,
     });
@@ -262,10 +271,24 @@ export class DockerTarget implements Target {
     return startDockerWorkload(ctx, this, id, spec, onEvent);
   }
 
-  /** docker rm --force (PID 1, exec'd workloads, the cgroup and our leaves go with it), then make sure. Idempotent. */
+  /**
+   * docker rm --force (PID 1, exec'd workloads, the cgroup and our leaves go
+   * with it), then make sure. Idempotent. Without the container id (a create
+   * that failed, a fresh instance after a reconnect) only a container whose
+   * labels match our owner record is removed, and only our own record.
+   */
   async destroy(): Promise<void> {
-    const ref = this.containerId ?? this.name;
-    const script = sh`C=${ref}; D=${this.dir ?? ''}
+    const script = sh`${OWNED_FN}C=${this.containerId ?? ''}; N=${this.name}; L=${leaseFile(this.name)}; RUN=${this.spec.runId}; CA=${this.createdAt ?? ''}; D=${this.dir ?? ''}
+if [ -z "$C" ]; then
+  # Our record (this instance's own, when it wrote one), else nothing here is ours.
+  oomlab_owned "$L" "$N" && { [ -z "$CA" ] || grep -qF "\\"createdAt\\":\\"$CA\\"" "$L"; } || exit 0
+  CA=$(sed -n 's/.*"createdAt":"\\([^"]*\\)".*/\\1/p' "$L")
+  if lbl=$(docker inspect --type container --format '{{index .Config.Labels "oomlab.run"}} {{index .Config.Labels "oomlab.created"}}' "$N" 2>/dev/null) && [ "$lbl" != "$RUN $CA" ]; then
+    # The name is taken by a container that is not this run's: left alone.
+    rm -f "$L"; exit 0
+  fi
+  C=$N
+fi
 if ! err=$(docker rm --force --volumes "$C" 2>&1 >/dev/null); then
   case $err in *"No such container"*) ;; *) echo "docker rm $C: $err" >&2; exit 1 ;; esac
 fi
@@ -278,7 +301,7 @@ while [ -n "$D" ] && [ -d "$D" ]; do
   sleep 0.05
 done
 if docker container inspect "$C" >/dev/null 2>&1; then echo "container $C is still there after docker rm" >&2; exit 1; fi
-rm -f ${leaseFile(this.name)}
+rm -f "$L"
 exit 0`;
     let last: unknown;
     for (let attempt = 0; attempt < 3; attempt++) {

@@ -18,11 +18,13 @@ export async function runAsRoot(transport: Transport, facts: HostFacts, what: st
 }
 
 /**
- * A sweep script: every line `removed <what>` names something it removed. A
+ * A sweep script: every line `removed <what>` names something it removed, and
+ * every `left <what>` something it left alone (told to `onLeftAlone`). A
  * non-zero exit throws, listing what was removed before the failure.
  */
-export async function runSweep(transport: Transport, facts: HostFacts, what: string, script: string): Promise<string[]> {
+export async function runSweep(transport: Transport, facts: HostFacts, what: string, script: string, onLeftAlone?: (what: string) => void): Promise<string[]> {
   const r = await execAsRoot(transport, script, facts.root, { timeoutMs: 120_000 });
+  for (const l of r.stdout.split('\n')) if (l.startsWith('left ')) onLeftAlone?.(l.slice('left '.length));
   const removed = r.stdout
     .split('\n')
     .filter((l) => l.startsWith('removed '))

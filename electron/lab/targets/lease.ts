@@ -20,9 +20,14 @@ export interface Lease {
   warning: string | null;
 }
 
-/** Take a shared flock on `file` (created if missing) and hold it until release() or the channel ends. */
-export function holdLease(transport: Transport, facts: HostFacts, file: string): Promise<Lease> {
-  const script = sh`mkdir -p ${RECORD_DIR} && : >> ${file} && exec 9< ${file} || exit 1
+/**
+ * Take a shared flock on `file` and hold it until release() or the channel
+ * ends. With `record`, the file is the target's owner record: written only if
+ * no such file exists (noclobber), else refused; without, created if missing.
+ */
+export function holdLease(transport: Transport, facts: HostFacts, file: string, record?: string): Promise<Lease> {
+  const make = record === undefined ? sh`: >> ${file}` : sh`( set -C; printf '%s\n' ${record} > ${file} ) 2>/dev/null || { echo "the owner record exists already (another run with this name); left alone" >&2; exit 1; }`;
+  const script = sh`mkdir -p ${RECORD_DIR} && ${new Script(make)} && exec 9< ${file} || exit 1
 if command -v flock >/dev/null 2>&1; then flock -s 9 || exit 1; echo @lease; else echo @nolease; fi
 while read -r _; do :; done`;
   return new Promise<Lease>((resolve, reject) => {
@@ -57,8 +62,8 @@ while read -r _; do :; done`;
  * fails. A warning (no flock on the host) goes to `warnings`. The returned
  * lease is held until the target is destroyed.
  */
-export async function createUnderLease(transport: Transport, facts: HostFacts, file: string, warnings: string[], create: () => Promise<void>): Promise<Lease> {
-  const lease = await holdLease(transport, facts, file);
+export async function createUnderLease(transport: Transport, facts: HostFacts, file: string, warnings: string[], create: () => Promise<void>, record?: string): Promise<Lease> {
+  const lease = await holdLease(transport, facts, file, record);
   if (lease.warning) warnings.push(lease.warning);
   try {
     await create();
@@ -75,6 +80,16 @@ export async function createUnderLease(transport: Transport, facts: HostFacts, f
  */
 export const LEASE_HELD_FN = `oomlab_held() { [ -f "$1" ] && command -v flock >/dev/null 2>&1 && ! flock -n -x "$1" true 2>/dev/null; }
 `;
+
+/**
+ * Shell fragment: oomlab_owned RECORD NAME is true when RECORD is the lab's
+ * owner record of NAME (a root-owned file, not a symlink, with our marker).
+ * Only root writes /run/oomlab, so nobody else can forge one.
+ */
+export const OWNED_FN = new Script(`oomlab_owned() {
+  [ -f "$1" ] && [ ! -L "$1" ] && [ -O "$1" ] && grep -qF '{"marker":"oomlab",' "$1" && grep -qF "\\"name\\":\\"$2\\"," "$1"
+}
+`);
 
 /** Which of these target names a live run still holds (one round trip). */
 export async function heldLeases(transport: Transport, facts: HostFacts, names: readonly string[]): Promise<Set<string>> {

@@ -6,7 +6,10 @@ export const TARGET_PREFIX = 'oomlab-';
 export const LEAF_PREFIX = 'wl-';
 /** Owner records: cgroupfs takes no files of ours, so they live on tmpfs beside it. */
 export const RECORD_DIR = '/run/oomlab';
-/** Per-run scratch directory (the page-cache writer's file); a real disk, not tmpfs, so it is page cache. */
+/**
+ * Per-run scratch directories (the page-cache writer's file) are made by
+ * mktemp -d as <prefix><runId>.<random>; a real disk, not tmpfs, so it is page cache.
+ */
 export const SCRATCH_PREFIX = '/var/tmp/oomlab-';
 /**
  * v1 memsw is set this much above the memory limit. With memsw == limit, kernel

@@ -15,8 +15,14 @@
 //             `hierarchyPath` is the pod cgroup, so every kernel report inside the
 //             pod, restarts included, is this run's.
 //   workloads from the node side, into the container (targets/pod-workload.ts).
-//   destroy   kubectl delete the pod (and the namespace if this run made it and
-//             it is empty), wait until the container's cgroup is gone.
+//   lease     the pod carries its owner record and a lease expiry as annotations
+//             (kube/ownership.ts), renewed every 30 s while the run lives, so a
+//             sweep on any node leaves a live run's pod alone.
+//   destroy   kubectl delete the pod: the one this instance created, or (a fresh
+//             instance after a reconnect) one whose owner record names this run,
+//             never one that was there before; the namespace only if this run
+//             made it and nothing else lives there (pod-namespace.ts); wait
+//             until the container's cgroup is gone.
 // pod-watch.ts follows the pod, pod-locate.ts finds its cgroups, pod-sweep.ts
 // removes what crashed runs left.
 
@@ -29,8 +35,9 @@ import { startSampler, type SamplerHandle } from '../sampler/sampler';
 import type { WorkloadHandle, WorkloadSpec } from '../workloads/spec';
 import { DEFAULT_IMAGE, ensureStressImage, IMAGE_REPO } from '../docker/image';
 import { Kubectl, KubectlError, kubectlConfig } from '../kube/kubectl';
-import { CONTAINER_NAME, checkImage, checkNamespace, DEFAULT_NAMESPACE, LABEL, namespaceManifest, podManifest, podNameFor, type PullPolicy } from '../kube/manifest';
-import { parseNamespace, parseNodeList, parsePod, parsePodList, type Node, type Pod } from '../kube/objects';
+import { CONTAINER_NAME, checkImage, checkNamespace, CREATED_BY_ANNOTATION, DEFAULT_NAMESPACE, LEASE_ANNOTATION, podManifest, podNameFor, type PullPolicy } from '../kube/manifest';
+import { parseNodeList, parsePod, parsePodList, type Node, type Pod } from '../kube/objects';
+import { leaseExpiry, LEASE_RENEW_MS, podOwner } from '../kube/ownership';
 import { runningContainer } from '../kube/status';
 import { cgroupDirUnder, containerCgroupCandidates, parseContainerId, type ContainerRuntime } from '../kube/cgroup-path';
 import { execRoute, type ExecRoute } from '../kube/exec-route';
@@ -42,6 +49,7 @@ import { runAsRoot } from './exec';
 import { createUnderLease, leaseFile, type Lease } from './lease';
 import { checkMount, checkRunId } from './names';
 import { adjChecksOf, locateScript, parseLocate, type AdjCheck } from './pod-locate';
+import { ensureLabNamespace, listableTypes, removeLabNamespace } from './pod-namespace';
 import type { PodTargetOptions } from './pod-options';
 import { PodWatch } from './pod-watch';
 import { startPodWorkload } from './pod-workload';
@@ -85,6 +93,7 @@ export class PodTarget implements Target {
   private containerDir: string | null = null;
   readonly observe: 'container' | 'pod';
   private createdNamespace = false;
+  private renewal: NodeJS.Timeout | null = null;
   private ctx: RemoteContext | null = null;
   private emit: EmitEvent | null = null;
   private watch: PodWatch | null = null;
@@ -169,9 +178,13 @@ export class PodTarget implements Target {
         nodeHostname: this.node?.labels['kubernetes.io/hostname'] ?? null,
         lifetimeSec: this.opts.lifetimeSec ?? DEFAULT_POD_LIFETIME_SEC,
         createdAt: new Date().toISOString(),
+        holder: this.node?.name ?? label,
+        appVersion: this.spec.appVersion,
+        leaseExpires: leaseExpiry(Date.now()),
       });
       const out = await this.kubectl.run(['create', '--validate=false', '-f', '-', '-o', 'json'], { stdin: JSON.stringify(manifest) });
       this.pod = parsePod(out, `kubectl create pod ${this.name}`);
+      this.renewLease();
       this.action(`created pod ${this.namespace}/${this.name} (uid ${this.pod.uid}, QoS ${this.pod.qosClass ?? '?'}) with image ${this.image}, memory limit ${this.limitBytes ?? 'none'} B, restartPolicy ${this.pod.restartPolicy}`);
       this.watch = new PodWatch(this.kubectl, this.pod, (body) => this.say(body), (pod) => (this.pod = pod));
       this.watch.start();
@@ -209,18 +222,29 @@ export class PodTarget implements Target {
   }
 
   private async ensureNamespace(): Promise<void> {
+    this.createdNamespace = await ensureLabNamespace(this.kubectl, this.namespace, this.spec.runId);
+    if (this.createdNamespace) this.action(`created namespace ${this.namespace} (annotation ${CREATED_BY_ANNOTATION}=${this.spec.runId})`);
+  }
+
+  /** Keep the pod's lease annotation ahead of now while this run lives; a crashed run's lease runs out. */
+  private renewLease(): void {
+    this.renewal = setInterval(() => {
+      // After destroy() began, a failed renewal is expected (the pod is going).
+      this.kubectl
+        .run(['annotate', '--overwrite', 'pod', this.name, '-n', this.namespace, `${LEASE_ANNOTATION}=${leaseExpiry(Date.now())}`])
+        .catch((e: Error) => this.renewal && this.say({ kind: 'warning', message: `cannot renew the lease of pod ${this.namespace}/${this.name}: ${e.message}` }));
+    }, LEASE_RENEW_MS);
+    this.renewal.unref();
+  }
+
+  /** Without the pod this instance created: is there one whose owner record names this run? */
+  private async podIsOurs(): Promise<boolean> {
+    if (this.pod) return true;
     try {
-      parseNamespace(await this.kubectl.run(['get', 'namespace', this.namespace, '-o', 'json']), `namespace ${this.namespace}`);
-      return;
+      return podOwner(parsePod(await this.kubectl.run(['get', 'pod', this.name, '-n', this.namespace, '-o', 'json']), `pod ${this.name}`))?.runId === this.spec.runId;
     } catch (e) {
-      if (!(e instanceof KubectlError) || e.reason !== 'NotFound') throw e;
-    }
-    try {
-      await this.kubectl.run(['create', '--validate=false', '-f', '-', '-o', 'json'], { stdin: JSON.stringify(namespaceManifest(this.namespace)) });
-      this.createdNamespace = true;
-      this.action(`created namespace ${this.namespace} (label ${LABEL}=1)`);
-    } catch (e) {
-      if (!(e instanceof KubectlError) || e.reason !== 'AlreadyExists') throw e;
+      if (e instanceof KubectlError && e.reason === 'NotFound') return false;
+      throw e;
     }
   }
 
@@ -349,21 +373,22 @@ export class PodTarget implements Target {
     this.watch = null;
     await this.podSampler?.stop().catch(() => {});
     this.podSampler = null;
+    if (this.renewal) clearInterval(this.renewal);
+    this.renewal = null;
     const problems: string[] = [];
-    // Always by name: a fresh instance (cleanup after a dropped link) knows only the name.
+    // A fresh instance (cleanup after a dropped link) knows only the name: the owner record says whether it is ours.
     try {
-      await this.kubectl.run(['delete', 'pod', this.name, '-n', this.namespace, '--ignore-not-found', '--wait=true', '--timeout=60s'], { timeoutMs: 90_000 });
-      this.action(`deleted pod ${this.namespace}/${this.name}`);
+      if (await this.podIsOurs()) {
+        await this.kubectl.run(['delete', 'pod', this.name, '-n', this.namespace, '--ignore-not-found', '--wait=true', '--timeout=60s'], { timeoutMs: 90_000 });
+        this.action(`deleted pod ${this.namespace}/${this.name}`);
+      }
     } catch (e) {
       problems.push((e as Error).message);
     }
     if (this.createdNamespace) {
       try {
-        const left = parsePodList(await this.kubectl.run(['get', 'pods', '-n', this.namespace, '-o', 'json']), `pods in ${this.namespace}`);
-        if (left.length === 0) {
-          await this.kubectl.run(['delete', 'namespace', this.namespace, '--ignore-not-found', '--wait=true', '--timeout=60s'], { timeoutMs: 90_000 });
-          this.action(`deleted namespace ${this.namespace}`);
-        }
+        const why = await removeLabNamespace(this.kubectl, this.namespace, await listableTypes(this.kubectl));
+        this.action(why === null ? `deleted namespace ${this.namespace}` : `left namespace ${this.namespace}: ${why}`);
         this.createdNamespace = false;
       } catch (e) {
         problems.push((e as Error).message);

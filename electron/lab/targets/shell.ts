@@ -3,6 +3,7 @@
 // quoted positional arguments; these texts are ours and contain no user input.
 
 import { Script } from '../ssh/quote';
+import { SCRATCH_PREFIX } from './names';
 
 /** `w FILE VALUE`: write one value, and name the file and the error when the kernel refuses. */
 export const WRITE_FN = new Script(`w() {
@@ -15,11 +16,18 @@ export const WRITE_FN = new Script(`w() {
 
 /**
  * oomlab_kill DIR: SIGKILL every member of one cgroup until its cgroup.procs
- * stays empty (a member may be forking). oomlab_destroy TARGET RECORD SCRATCH:
- * kill leaves then the target, rmdir deepest first, with retries, then remove the
- * owner record and the scratch directory. Both are idempotent.
+ * stays empty (a member may be forking). oomlab_scratch RECORD: prints the scratch dir the record names, only if it is
+ * one the lab made (root's own dir, not a symlink, /var/tmp/oomlab-<id>.<suffix>).
+ * oomlab_destroy TARGET RECORD: kill leaves then the target, rmdir deepest
+ * first, with retries, then remove the record's scratch dir and the record.
+ * All are idempotent.
  */
-export const DESTROY_FNS = new Script(`oomlab_kill() {
+export const DESTROY_FNS = new Script(`oomlab_scratch() {
+  s=$(sed -n 's/.*"scratch":"\\([^"]*\\)".*/\\1/p' "$1" 2>/dev/null)
+  case \${s#${SCRATCH_PREFIX}} in "$s"|*/*|'') return 1 ;; esac
+  [ -d "$s" ] && [ ! -L "$s" ] && [ -O "$s" ] && echo "$s"
+}
+oomlab_kill() {
   n=0
   while [ $n -lt 100 ]; do
     any=
@@ -49,8 +57,8 @@ oomlab_destroy() {
       sleep 0.05
     done
   fi
+  if s=$(oomlab_scratch "$2"); then rm -rf "$s"; fi
   rm -f "$2"
-  rm -rf "$3"
   return 0
 }
 `);

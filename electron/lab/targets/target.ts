@@ -79,7 +79,7 @@ export interface Target {
   readonly swapPinned: boolean;
   /** Where the owner record lives on the host. */
   readonly ownerRecord: string;
-  /** Per-run scratch directory on a real disk (/var/tmp/oomlab-<runId>), removed by destroy(). */
+  /** Per-run scratch directory on a real disk (cgroup targets: /var/tmp/oomlab-<runId>.<random>, made by create()), removed by destroy(). */
   readonly scratchDir: string;
   /** Things create() could not do as asked (e.g. swap could not be pinned), for `warning` events. */
   readonly warnings: readonly string[];
@@ -129,4 +129,6 @@ export interface SweepOptions {
   keep?: string[];
   /** Also remove targets whose run still holds its lease (a run in progress). */
   force?: boolean;
+  /** Told of each oomlab-looking thing the sweep did not remove because the lab did not make it ("<what>: not ours, left alone (why)"). */
+  onLeftAlone?: (what: string) => void;
 }

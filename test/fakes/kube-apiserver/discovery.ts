@@ -33,6 +33,7 @@ export function coreV1Resources(): object {
     kind: 'APIResourceList',
     groupVersion: 'v1',
     resources: [
+      { name: 'configmaps', singularName: 'configmap', namespaced: true, kind: 'ConfigMap', verbs: VERBS_NS, shortNames: ['cm'] },
       { name: 'events', singularName: 'event', namespaced: true, kind: 'Event', verbs: VERBS_NS, shortNames: ['ev'] },
       { name: 'namespaces', singularName: 'namespace', namespaced: false, kind: 'Namespace', verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['ns'] },
       { name: 'namespaces/status', singularName: '', namespaced: false, kind: 'Namespace', verbs: ['get', 'patch', 'update'] },

@@ -12,6 +12,8 @@
 //   GET    /api/v1/namespaces/NS/{pods,events}[/NAME] list/get/watch
 //   POST   /api/v1/namespaces/NS/pods                 create (defaulting, qosClass)
 //   DELETE /api/v1/namespaces/NS/pods/NAME            graceful (the kubelet finishes it) or forced
+//   PATCH  /api/v1/namespaces/NS/pods/NAME            merge patch of metadata labels/annotations (kubectl annotate)
+//   GET|POST|DELETE /api/v1/namespaces/NS/configmaps[/NAME]  (each namespace gets kube-root-ca.crt, as from the controller)
 
 import { createServer as createHttps, type Server as HttpsServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -122,7 +124,7 @@ export class FakeApi {
       if (path === '/api/v1') return this.send(req, res, 200, coreV1Resources());
     }
 
-    const m = /^\/api\/v1\/(?:namespaces\/([^/]+)\/(pods|events)|(namespaces|nodes|pods|events))(?:\/([^/]+))?(?:\/([^/]+))?$/.exec(path);
+    const m = /^\/api\/v1\/(?:namespaces\/([^/]+)\/(pods|events|configmaps)|(namespaces|nodes|pods|events|configmaps))(?:\/([^/]+))?(?:\/([^/]+))?$/.exec(path);
     if (!m) throw new HttpError(404, 'NotFound', 'the server could not find the requested resource');
     const ns = m[1] ? decodeURIComponent(m[1]) : null;
     const resource = (m[2] ?? m[3]) as Resource;
@@ -153,6 +155,7 @@ export class FakeApi {
       const body = await this.body(req);
       if (resource === 'namespaces' && ns === null) return this.send(req, res, 201, withKind(resource, this.createNamespace(body)));
       if (resource === 'pods' && ns !== null) return this.send(req, res, 201, withKind(resource, this.createPod(ns, body)));
+      if (resource === 'configmaps' && ns !== null) return this.send(req, res, 201, withKind(resource, this.createConfigMap(ns, body)));
       throw new HttpError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
     }
 
@@ -162,6 +165,32 @@ export class FakeApi {
       const grace = graceQ !== null ? Number(graceQ) : typeof body.gracePeriodSeconds === 'number' ? body.gracePeriodSeconds : null;
       if (resource === 'pods' && ns !== null) return this.send(req, res, 200, withKind(resource, this.deletePod(ns, name, grace)));
       if (resource === 'namespaces' && ns === null) return this.send(req, res, 200, withKind(resource, this.deleteNamespace(name)));
+      if (resource === 'configmaps' && ns !== null) {
+        const gone = this.store.remove('configmaps', ns, name);
+        if (!gone) throw notFound(resource, name);
+        return this.send(req, res, 200, withKind(resource, gone));
+      }
+    }
+
+    if (method === 'PATCH' && name !== null && resource === 'pods' && ns !== null) {
+      const type = String(req.headers['content-type'] ?? '');
+      // kubectl annotate/label send a merge patch; for metadata maps a strategic merge patch means the same.
+      if (!/^application\/(merge-patch|strategic-merge-patch)\+json/.test(type)) throw new HttpError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/merge-patch+json, application/strategic-merge-patch+json`);
+      const patch = await this.body(req);
+      if (!this.store.get('pods', ns, name)) throw notFound(resource, name);
+      const extra = Object.keys(patch).filter((k) => k !== 'metadata').concat(Object.keys(patch.metadata ?? {}).filter((k) => k !== 'labels' && k !== 'annotations'));
+      if (extra.length) throw new HttpError(422, 'Invalid', `Pod "${name}" is invalid: the fake patches only metadata.labels and metadata.annotations, not ${extra.join(', ')}`);
+      const updated = this.store.update('pods', ns, name, (p) => {
+        for (const k of ['labels', 'annotations'] as const) {
+          const m = patch.metadata?.[k];
+          if (m === undefined) continue;
+          const cur: Record<string, string> = { ...(p.metadata[k] ?? {}) };
+          // RFC 7386: null removes a key.
+          for (const [key, v] of Object.entries(m ?? {})) if (v === null) delete cur[key]; else cur[key] = String(v);
+          p.metadata[k] = cur;
+        }
+      })!;
+      return this.send(req, res, 200, withKind(resource, updated));
     }
     throw new HttpError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
   }
@@ -195,8 +224,26 @@ export class FakeApi {
       throw new HttpError(422, 'Invalid', `Namespace "${name}" is invalid: metadata.name: Invalid value: ${JSON.stringify(name)}: a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-'`);
     }
     if (this.store.get('namespaces', null, name)) throw new HttpError(409, 'AlreadyExists', `namespaces "${name}" already exists`, { name, kind: 'namespaces' });
-    const o: Obj = { metadata: { name, labels: { ...(body.metadata.labels ?? {}), 'kubernetes.io/metadata.name': name } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } };
-    return this.store.create('namespaces', o);
+    const o: Obj = { metadata: { name, labels: { ...(body.metadata.labels ?? {}), 'kubernetes.io/metadata.name': name }, ...(body.metadata.annotations ? { annotations: { ...body.metadata.annotations } } : {}) }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } };
+    const created = this.store.create('namespaces', o);
+    // The root-CA publisher puts this ConfigMap into every namespace.
+    this.store.create('configmaps', { metadata: { name: 'kube-root-ca.crt', namespace: name, annotations: { 'kubernetes.io/description': 'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc.' } }, data: { 'ca.crt': '' } });
+    return created;
+  }
+
+  private createConfigMap(ns: string, body: Obj): Obj {
+    const name = body.metadata?.name;
+    if (body.kind !== 'ConfigMap') throw new HttpError(400, 'BadRequest', `the object provided is unrecognized (expected kind ConfigMap, got ${JSON.stringify(body.kind)})`);
+    const space = this.store.get('namespaces', null, ns);
+    if (!space) throw notFound('namespaces', ns);
+    if (space.status?.phase === 'Terminating') throw new HttpError(403, 'Forbidden', `configmaps "${name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`);
+    if (typeof name !== 'string' || !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(name)) throw new HttpError(422, 'Invalid', `ConfigMap "${name}" is invalid: metadata.name: Invalid value: ${JSON.stringify(name)}`);
+    if (this.store.get('configmaps', ns, name)) throw new HttpError(409, 'AlreadyExists', `configmaps "${name}" already exists`, { name, kind: 'configmaps' });
+    const cm = structuredClone(body);
+    delete cm.kind;
+    delete cm.apiVersion;
+    cm.metadata.namespace = ns;
+    return this.store.create('configmaps', cm);
   }
 
   private createPod(ns: string, body: Obj): Obj {
@@ -259,7 +306,7 @@ export class FakeApi {
   finishNamespaces(): void {
     for (const n of this.store.list('namespaces', null, (o) => o.status?.phase === 'Terminating')) {
       if (this.store.list('pods', n.metadata.name).length === 0) {
-        for (const e of this.store.list('events', n.metadata.name)) this.store.remove('events', n.metadata.name, e.metadata.name);
+        for (const r of ['events', 'configmaps'] as const) for (const e of this.store.list(r, n.metadata.name)) this.store.remove(r, n.metadata.name, e.metadata.name);
         this.store.remove('namespaces', null, n.metadata.name);
       }
     }

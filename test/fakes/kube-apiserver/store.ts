@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 
 export type Obj = Record<string, any>;
-export type Resource = 'pods' | 'events' | 'namespaces' | 'nodes';
+export type Resource = 'pods' | 'events' | 'namespaces' | 'nodes' | 'configmaps';
 export type WatchType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 export interface Watcher {
@@ -15,7 +15,7 @@ export interface Watcher {
   send: (type: WatchType, o: Obj) => void;
 }
 
-export const KIND: Record<Resource, string> = { pods: 'Pod', events: 'Event', namespaces: 'Namespace', nodes: 'Node' };
+export const KIND: Record<Resource, string> = { pods: 'Pod', events: 'Event', namespaces: 'Namespace', nodes: 'Node', configmaps: 'ConfigMap' };
 export const CLUSTER_SCOPED: ReadonlySet<Resource> = new Set(['namespaces', 'nodes']);
 
 const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');

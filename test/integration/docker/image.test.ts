@@ -26,7 +26,9 @@ describeWithDocker('the oomlab/stress image built from the host', () => {
       expect(again).toEqual({ ...first, built: false });
 
       const labels = spawnSync('docker', ['image', 'inspect', '--format', '{{json .Config.Labels}}', first.tag], { encoding: 'utf8' });
-      expect(JSON.parse(labels.stdout)).toMatchObject({ oomlab: '1' });
+      expect(JSON.parse(labels.stdout)).toMatchObject({ 'oomlab.builder': '2' });
+      // Only image labels: a container started from it must not look like a lab run.
+      expect(JSON.parse(labels.stdout)).not.toHaveProperty('oomlab');
       const run = spawnSync('docker', ['run', '--rm', '--network', 'none', '--memory', '32m', '--label', 'oomlab=1', first.tag, 'stress', '--version'], { encoding: 'utf8', timeout: 60_000 });
       expect(run.stdout + run.stderr).toMatch(/stress 1\.\d/);
       expect(readdirSync('/var/tmp').filter((f) => f.startsWith('oomlab_image.'))).toEqual([]);

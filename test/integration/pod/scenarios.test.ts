@@ -143,14 +143,16 @@ describeWithPods('pod scenarios: real kubectl, fake API server, real containers 
     expect(r.reason).toMatch(/cannot be scheduled: 0\/1 nodes are available: 1 Insufficient memory\./);
   });
 
-  it('the sweep deletes pods labelled oomlab=1 and the empty namespace the lab made, through the API', async () => {
+  it("the sweep deletes a crashed run's pod (owner record, lease run out) and the empty namespace the lab made, through the API", async () => {
     const kc = (args: string[], input?: string) => {
       const p = promisify(execFile)('kubectl', ['--kubeconfig', cluster.kubeconfig, ...args], { encoding: 'utf8' });
       if (input !== undefined) p.child.stdin!.end(input);
       return p;
     };
-    await kc(['create', '--validate=false', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'oomlab', labels: { oomlab: '1' } } }));
-    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'oomlab-left-over', namespace: 'oomlab', labels: { oomlab: '1', 'oomlab.run': 'left-over' } }, spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'lab', image: pauseImage, imagePullPolicy: 'Never', command: ['sleep', '60'] }] } };
+    await kc(['create', '--validate=false', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'oomlab', labels: { oomlab: '1' }, annotations: { 'oomlab.created-by': 'left-over' } } }));
+    const owner = { marker: 'oomlab', runId: 'left-over', name: 'oomlab-left-over', kind: 'pod', holder: cluster.nodeName, createdAt: new Date().toISOString(), appVersion: 'test' };
+    const annotations = { 'oomlab.owner': JSON.stringify(owner), 'oomlab.lease-expires': new Date(Date.now() - 1000).toISOString() };
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'oomlab-left-over', namespace: 'oomlab', labels: { oomlab: '1', 'oomlab.run': 'left-over' }, annotations }, spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'lab', image: pauseImage, imagePullPolicy: 'Never', command: ['sleep', '60'] }] } };
     await kc(['create', '--validate=false', '-f', '-'], JSON.stringify(pod));
     const t = new LocalTransport();
     try {

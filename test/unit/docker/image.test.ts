@@ -78,11 +78,13 @@ describe('scripts', () => {
     expect(() => resolveScript(['sh; rm -rf /'])).toThrow(/odd tool name/);
   });
 
-  it('buildScript is valid sh, quotes odd paths, imports with our labels, removes its dir on exit', () => {
+  it('buildScript is valid sh, quotes odd paths, imports with image labels only, removes its dir on exit', () => {
     const s = buildScript([{ src: "/opt/it's here/lib.so", dest: '/opt/lib.so' }, { src: '/usr/bin/dash', dest: '/usr/bin/sh' }], 'oomlab/stress:0123456789ab', 'f'.repeat(64));
     expect(dash(s).status).toBe(0);
     expect(s).toContain(`c '/opt/it'\\''s here/lib.so' /opt/lib.so`);
-    expect(s).toContain("--change 'LABEL oomlab=1'");
+    expect(s).toContain(`--change 'LABEL oomlab.image=${'f'.repeat(64)}'`);
+    // A container started from the image must not carry a run's label.
+    expect(s).not.toContain('LABEL oomlab=1');
     expect(s).toContain("trap 'rm -rf \"$B\"' EXIT");
     expect(s).toContain('mktemp -d /var/tmp/oomlab_image.XXXXXX');
     expect(s).toContain("'ENV LD_LIBRARY_PATH=/opt'");

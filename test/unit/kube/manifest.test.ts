@@ -3,12 +3,14 @@ import { namespaceManifest, podManifest, podNameFor } from '../../../electron/la
 import { Kubectl, kubectlConfig, kubectlFailure } from '../../../electron/lab/kube/kubectl';
 import type { HostFacts } from '../../../electron/lab/host/facts';
 
-const base = { name: 'oomlab-r1', namespace: 'oomlab', runId: 'r1', image: 'oomlab/stress:abc', imagePullPolicy: 'Never' as const, restartPolicy: 'Always' as const, memoryLimit: 128974848, lifetimeSec: 600, createdAt: '2026-01-01T00:00:00Z' };
+const base = { name: 'oomlab-r1', namespace: 'oomlab', runId: 'r1', image: 'oomlab/stress:abc', imagePullPolicy: 'Never' as const, restartPolicy: 'Always' as const, memoryLimit: 128974848, lifetimeSec: 600, createdAt: '2026-01-01T00:00:00Z', holder: 'k3s', appVersion: '1.0.0', leaseExpires: '2026-01-01T00:02:00Z' };
 
 describe('pod manifest', () => {
   it('labels it as ours, limits memory, idles PID 1, ends by itself', () => {
     const m = podManifest(base) as any;
     expect(m.metadata.labels).toEqual({ oomlab: '1', 'oomlab.run': 'r1' });
+    expect(JSON.parse(m.metadata.annotations['oomlab.owner'])).toEqual({ marker: 'oomlab', runId: 'r1', name: 'oomlab-r1', kind: 'pod', holder: 'k3s', createdAt: '2026-01-01T00:00:00Z', appVersion: '1.0.0' });
+    expect(m.metadata.annotations['oomlab.lease-expires']).toBe('2026-01-01T00:02:00Z');
     expect(m.spec.containers[0]).toMatchObject({ name: 'lab', image: 'oomlab/stress:abc', imagePullPolicy: 'Never', command: ['sleep', '600'], resources: { limits: { memory: '123Mi' } } });
     expect(m.spec.containers[0].resources.requests).toBeUndefined(); // the API server defaults it to the limit
     expect(m.spec).toMatchObject({ restartPolicy: 'Always', activeDeadlineSeconds: 600, terminationGracePeriodSeconds: 2 });
@@ -25,7 +27,7 @@ describe('pod manifest', () => {
     expect(() => podManifest({ ...base, cpuRequest: 'lots' })).toThrow(/cpu request/);
     expect(() => podManifest({ ...base, memoryRequest: base.memoryLimit + 1 })).toThrow(/above the memory limit/);
     expect(podNameFor('20260101-120000-ab_C.d')).toBe('oomlab-20260101-120000-ab-c-d');
-    expect(namespaceManifest('oomlab')).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'oomlab', labels: { oomlab: '1' } } });
+    expect(namespaceManifest('oomlab', 'r1')).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'oomlab', labels: { oomlab: '1' }, annotations: { 'oomlab.created-by': 'r1' } } });
   });
 });
 

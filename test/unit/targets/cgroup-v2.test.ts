@@ -3,7 +3,7 @@
 // host comes with the lab VM). Files the kernel would create on mkdir are
 // absent here, so the test checks what the driver writes, and reads real v2
 // file contents (test/unit/sampler/fixtures/v2-datadog-agent) back through it.
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -28,7 +28,8 @@ describe.skipIf(!isRoot)('cgroup v2 driver on a v2-shaped tree', () => {
     await transport?.close();
     rmSync(mount, { recursive: true, force: true });
     rmSync(`/run/oomlab/oomlab-${runId}.json`, { force: true });
-    rmSync(`/var/tmp/oomlab-${runId}`, { recursive: true, force: true });
+    // The scratch dirs create() made with mktemp (this test does not destroy).
+    for (const d of readdirSync('/var/tmp').filter((n) => n.startsWith(`oomlab-${runId}.`))) rmSync(`/var/tmp/${d}`, { recursive: true, force: true });
   });
 
   it('enables memory top-down, sets memory.max, knobs, and reads v2 counters', async () => {
