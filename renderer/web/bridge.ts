@@ -3,7 +3,7 @@
 // server in electron/web/. Loaded only when the page is served over http and
 // no preload put an API there, so the desktop never loads it (nor zod).
 
-import { buildApi, type IpcResult, type OomlabApi } from '../../electron/ipc';
+import { API_GLOBAL, buildApi, type IpcResult, type OomlabApi } from '../../electron/ipc';
 import { BROWSER_FLAG } from './browser';
 
 const GONE: IpcResult<never> = {
@@ -41,5 +41,7 @@ export function connectWebApi(): OomlabApi {
     },
   });
   Object.defineProperty(api, BROWSER_FLAG, { value: true });
+  // Where the preload puts it in the desktop app: the same global in both.
+  Object.defineProperty(window, API_GLOBAL, { value: api });
   return api;
 }

@@ -72,6 +72,7 @@ describe('hostile text reaching the terminal', () => {
     writeFileSync(bad, [header, ...shaped].map((x) => JSON.stringify(x) + '\n').join(''));
     const r = await runCli(['replay', bad]);
     expect(r.code).toBe(7);
-    expect(r.stderr).toBe(`oomlab: ${bad}:${kill + 2}: report.pid: expected number, got string\n`);
+    // One line: the place and what is wrong, then the next step.
+    expect(r.stderr).toBe(`oomlab: ${bad}:${kill + 2}: report.pid: expected number, got string (fix the value named and run again)\n`);
   });
 });

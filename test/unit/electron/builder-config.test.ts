@@ -1,12 +1,15 @@
 // electron-builder.yml, checked by electron-builder's own loader and schema
 // validation (packaging itself needs Electron's binary, not available here).
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config';
 import { DebugLogger } from 'builder-util';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+// electron-builder's loader takes a second or more on a busy machine: not a unit's 5 s budget.
+vi.setConfig({ testTimeout: 30_000 });
 
 describe('electron-builder configuration', () => {
   it('passes electron-builder validation and targets AppImage, deb, dmg and nsis', async () => {
