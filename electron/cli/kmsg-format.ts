@@ -35,6 +35,7 @@ export function toJson(r: AnyReport) {
     memcgUsage: r.memcgUsage,
     reaped: r.reaped,
     truncated: r.truncated ?? false,
+    seenIn: r.pid === null ? null : (r.seenIn ?? 'kill-line'),
     headerMissing: r.headerMissing ?? false,
     line: r.sourceLine ?? null,
   };
@@ -69,7 +70,9 @@ export function block(r: AnyReport, n: number, total: number): string {
     const extra = [r.oomScoreAdj !== null ? `oom_score_adj ${r.oomScoreAdj}` : null, r.uid !== null ? `uid ${r.uid}` : null].filter(Boolean).join(', ');
     rows.push(['killed', `pid ${r.pid} (${r.comm})${extra ? `, ${extra}` : ''}`]);
   }
-  if (r.selectedPid !== null) rows.push(['selected', `pid ${r.selectedPid}${r.selectedScore !== null ? ` score ${r.selectedScore}` : ''}; the kernel killed pid ${r.pid} instead`]);
+  const score = r.selectedScore !== null ? ` score ${r.selectedScore}` : '';
+  if (r.selectedPid !== null && r.pid === null) rows.push(['selected', `pid ${r.selectedPid}${score}; no "Killed process" line followed: a selection, not a kill`]);
+  else if (r.selectedPid !== null) rows.push(['selected', `pid ${r.selectedPid}${score}; the kernel killed pid ${r.pid} instead`]);
   rows.push([
     'limit hit',
     r.global
@@ -99,7 +102,9 @@ export function block(r: AnyReport, n: number, total: number): string {
   }
   if (r.reaped) rows.push(['reaped', `oom_reaper freed it: anon-rss now ${r.reaped.anonRssKb ?? '?'} kB`]);
   if (r.groupKill) rows.push(['group', 'killed with its whole cgroup (memory.oom.group)']);
-  if (r.truncated) rows.push(['note', 'the kill line is missing; the victim is the one the kernel selected']);
+  if (r.pid !== null && r.seenIn === 'oom_reaper') rows.push(['note', 'no "Killed process" line: the kill is seen in its oom_reaper line']);
+  else if (r.pid !== null && r.seenIn === 'summary') rows.push(['note', 'no "Killed process" line: the kill is seen in its oom-kill summary']);
+  else if (r.truncated) rows.push(['note', 'the kill line is cut short; the victim is the one the kernel selected']);
   else if (r.headerMissing && r.pid !== null) rows.push(['note', 'no "invoked oom-killer" header for this kill (rate-limited or cut)']);
 
   const width = Math.max(...rows.map(([k]) => k.length));

@@ -16,6 +16,7 @@ export interface KmsgHostFlags extends HostFlags {
   since?: string;
   follow?: boolean;
   json?: boolean;
+  killsOnly?: boolean;
   kubeconfig?: string;
 }
 
@@ -40,7 +41,7 @@ export async function kmsgHost(o: KmsgHostFlags, out: (s: string) => void, err: 
     const resolve = killOwnerResolver(transport, facts, { kubeconfig: o.kubeconfig ?? null });
     const via = `${transport.label}: kernel log read through ${sourceLabel(read.source, read.sudo)}`;
     if (o.follow) return await follow(o, read, resolve, via, out, err, session);
-    const reports = killsOfHostLog(read, sinceSec);
+    const reports = killsOfHostLog(read, sinceSec).filter((r) => !o.killsOnly || r.pid !== null);
     const owners = await Promise.all(reports.map(resolve));
     err(`${terminalSafe(via)}${sinceSec !== null ? `, last ${o.since}` : ''}\n`);
     if (o.json) return out(`${terminalSafeJson(reports.map((r, i) => jsonOf(r, owners[i]!)), 2)}\n`);

@@ -18,7 +18,8 @@ export function registerKmsg(program: Command, setExit: SetExit): void {
     .command('kmsg')
     .description(SUMMARIES.kmsg)
     .argument('[file]', 'log file, or - for standard input (the default)')
-    .option('--json', 'print a JSON array, one object per kill (with --follow: one JSON object per line)');
+    .option('--json', 'print a JSON array, one object per report, kind "kill" or "incomplete" (with --follow: one JSON object per line)')
+    .option('--kills-only', 'leave out the reports that name no victim (kind "incomplete")');
   addHostOptions(cmd, undefined, { optional: true })
     .option('--since <duration>', "with --host: only kills in the last 90s, 10m, 2h, 3d")
     .option('--follow', 'with --host: print kills as the kernel logs them, until Ctrl-C')
@@ -32,7 +33,7 @@ export function registerKmsg(program: Command, setExit: SetExit): void {
       const hostOnly = (['since', 'follow', 'kubeconfig'] as const).find((k) => opts[k] !== undefined);
       if (hostOnly) throw new CliExit(exitCodes.usage, `--${hostOnly} needs --host`);
       const text = await readLog(file);
-      const { reports } = scanKernelLog(text);
+      const reports = scanKernelLog(text).reports.filter((r) => !opts.killsOnly || r.pid !== null);
       process.stdout.write(opts.json ? `${terminalSafeJson(reports.map(toJson), 2)}\n` : human(reports, file ?? '-'));
       setExit(exitCodes.ok);
     });
