@@ -48,7 +48,7 @@ export async function kmsgHost(o: KmsgHostFlags, out: (s: string) => void, err: 
     if (reports.length === 0) return out(`No OOM kills in the kernel log of ${terminalSafe(transport.label)}${sinceSec !== null ? ` in the last ${o.since}` : ''}.\n`);
     out(human(reports, transport.label, (b, i) => withOwner(b, owners[i]!)));
   } finally {
-    if (!o.follow) await transport.close().catch(() => {});
+    await transport.close().catch(() => {});
   }
 }
 
@@ -93,6 +93,5 @@ async function follow(
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
-    await transport.close().catch(() => {});
   }
 }
