@@ -7,10 +7,14 @@
 // Streaming contract (what the follower relies on):
 // - A kill is emitted by the very line that completes it: the "Killed process"
 //   line. Nothing waits for a later unrelated line.
-// - If the kill line never comes (log cut short) the victim named by the
-//   selection line ("Kill process N ... or sacrifice child") or the oom-kill
-//   summary is emitted, marked `truncated`, when the next report starts, when
-//   its oom_reaper line arrives, or at finish().
+// - If the kill line never comes, the victim named by the oom-kill summary (or,
+//   after a kill line cut before its pid, by the selection line) is emitted,
+//   marked `truncated` with `seenIn`, when the next report starts, when its
+//   oom_reaper line arrives (seenIn 'oom_reaper'), or at finish(). A selection
+//   line ("Kill process N ... or sacrifice child") alone is no kill: the report
+//   is `incomplete` with selectedPid.
+// - A summary that arrives after its kill line (journald reorders) updates that
+//   kill (`update`, change 'summary') instead of starting a report.
 // - Later news about an already emitted kill (its oom_reaper line, the
 //   memory.oom.group notice) arrives as an `update` event carrying the same
 //   `seq` and a fresh copy of the whole report; replace the earlier one.
