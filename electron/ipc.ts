@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import type { LabEvent, Locale, Localized, TargetKind } from './lab/events';
 import type { HostFacts } from './lab/host/facts';
+import type { HostKillList } from './lab/kernel/host-kills';
 
 // ---------------------------------------------------------------------------
 // values that cross the boundary
@@ -193,6 +194,8 @@ export const requests = {
   pickIdentityFile: req(none).returns<{ path: string } | null>(),
   connectHost: req(z.object({ hostId: id }).strict()).returns<HostFacts>(),
   disconnectHost: req(z.object({ hostId: id }).strict()).returns<null>(),
+  /** The OOM kills in a connected host's kernel log (read only), newest sinceSec seconds, each with its owner. */
+  listHostKills: req(z.object({ hostId: id, sinceSec: z.number().int().positive().max(366 * 86400) }).strict()).returns<HostKillList>(),
   answerPrompt: req(
     z
       .object({

@@ -265,6 +265,7 @@ export function App({ api }: { api: OomlabApi }) {
               remove={(id) => void attempt(call(api.removeHost({ id }))).then(refreshHosts)}
               forgetSecret={(id) => void attempt(call(api.forgetSecret({ id }))).then(refreshHosts)}
               loadAliases={async () => (await attempt(call(api.listSshAliases()))) ?? []}
+              loadKills={(hostId) => attempt(call(api.listHostKills({ hostId, sinceSec: 86400 })))}
               // A browser cannot hand the server a path from a file chooser: the field is typed there.
               pickIdentity={browser ? undefined : async () => (await attempt(call(api.pickIdentityFile())))?.path ?? null}
             />

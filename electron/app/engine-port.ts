@@ -6,6 +6,7 @@ import type { LabEvent } from '../lab/events';
 import type { HostFacts } from '../lab/host/facts';
 import type { Transport } from '../lab/ssh/transport';
 import type { HostEntry, IpcError, ScenarioSummary, SshAlias } from '../ipc';
+import type { HostKillList } from '../lab/kernel/host-kills';
 
 export interface HostKeyQuestion {
   host: string;
@@ -43,6 +44,8 @@ export interface EnginePort {
   appVersion: string;
   connect(host: HostEntry, ask: ConnectAsk, progress: (stage: ConnectProgress) => void, signal: AbortSignal): Promise<Transport>;
   probe(transport: Transport): Promise<HostFacts>;
+  /** The OOM kills in the host's kernel log, each with its owner (reads only). */
+  hostKills(transport: Transport, facts: HostFacts, sinceSec: number): Promise<HostKillList>;
   listScenarios(): Promise<ScenarioSummary[]>;
   /** The user's own scenario folder (the last of the scenario dirs), null when there is none. */
   scenarioFolder: string | null;

@@ -8,6 +8,7 @@ import type { HostFacts } from '../lab/host/facts';
 import type { TargetKind } from '../lab/events';
 import type { LoadedScenario } from '../lab/scenario/load';
 import { probeHost } from '../lab/host/probe';
+import { listHostKills } from '../lab/kernel/host-kills';
 import { runScenario } from '../lab/scenario/runner';
 import { hostProblem, type HostProblemCode } from '../lab/session/host-problem';
 import { ScenarioLibrary, type ScenarioSource } from '../lab/session/scenario-library';
@@ -77,6 +78,7 @@ export function createEngine(opts: EngineOptions): EnginePort {
     },
 
     probe: (transport) => probeHost(transport),
+    hostKills: (transport, facts, sinceSec) => listHostKills(transport, facts, { sinceSec }),
 
     listScenarios,
     scenarioFolder: opts.scenarioDirs.length > 1 ? opts.scenarioDirs.at(-1)! : null,

@@ -117,6 +117,11 @@ export class LabService {
         await this.disconnect(hostId);
         return null;
       },
+      listHostKills: async ({ hostId, sinceSec }) => {
+        const conn = this.connections.get(hostId);
+        if (!conn || conn.state !== 'connected' || !conn.transport || !conn.facts) throw new UserError('not-connected', `Connect to ${this.hostById(hostId).label} first.`);
+        return this.deps.engine.hostKills(conn.transport, conn.facts, sinceSec);
+      },
       answerPrompt: async ({ promptId, answer }) => {
         const p = this.prompts.get(promptId);
         if (!p) throw new UserError('cancelled', 'That question is no longer open (the connection attempt ended).');

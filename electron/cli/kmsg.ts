@@ -1,27 +1,39 @@
 // `oomlab kmsg [FILE|-] [--json]`: reads a kernel log (dmesg in any time
 // format, journalctl -k, syslog files, /dev/kmsg records, or a paste that lost
-// its line breaks) and prints the OOM kills in log order.
+// its line breaks) and prints the OOM kills in log order. With --host it reads
+// that host's kernel log instead (kmsg-host.ts).
 
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { scanKernelLog } from '../lab/kernel/kernel-log';
-import type { OomIncompleteReport, OomKillReport } from '../lab/kernel/report';
 import { CliExit, exitCodes } from './exit';
-import type { SetExit } from './options';
-import { terminalSafe, terminalSafeJson } from './terminal-text';
+import { addHostOptions, type SetExit } from './options';
+import { kmsgHost, type KmsgHostFlags } from './kmsg-host';
+import { terminalSafeJson } from './terminal-text';
+import { human, toJson } from './kmsg-format';
 import { SUMMARIES } from './summaries';
 
-type AnyReport = OomKillReport | OomIncompleteReport;
-
 export function registerKmsg(program: Command, setExit: SetExit): void {
-  program
+  const cmd = program
     .command('kmsg')
     .description(SUMMARIES.kmsg)
     .argument('[file]', 'log file, or - for standard input (the default)')
-    .option('--json', 'print a JSON array, one object per kill')
-    .action(async (file: string | undefined, opts: { json?: boolean }) => {
+    .option('--json', 'print a JSON array, one object per report, kind "kill" or "incomplete" (with --follow: one JSON object per line)')
+    .option('--kills-only', 'leave out the reports that name no victim (kind "incomplete")');
+  addHostOptions(cmd, undefined, { optional: true })
+    .option('--since <duration>', "with --host: only kills in the last 90s, 10m, 2h, 3d")
+    .option('--follow', 'with --host: print kills as the kernel logs them, until Ctrl-C')
+    .option('--kubeconfig <file>', "with --host: kubeconfig on the host for tracing pods (default: the probe's)")
+    .action(async (file: string | undefined, opts: Partial<KmsgHostFlags>) => {
+      if (opts.host !== undefined) {
+        if (file !== undefined) throw new CliExit(exitCodes.usage, 'give a log file or --host, not both');
+        await kmsgHost(opts as KmsgHostFlags, (s) => void process.stdout.write(s), (s) => void process.stderr.write(s));
+        return setExit(exitCodes.ok);
+      }
+      const hostOnly = (['since', 'follow', 'kubeconfig'] as const).find((k) => opts[k] !== undefined);
+      if (hostOnly) throw new CliExit(exitCodes.usage, `--${hostOnly} needs --host`);
       const text = await readLog(file);
-      const { reports } = scanKernelLog(text);
+      const reports = scanKernelLog(text).reports.filter((r) => !opts.killsOnly || r.pid !== null);
       process.stdout.write(opts.json ? `${terminalSafeJson(reports.map(toJson), 2)}\n` : human(reports, file ?? '-'));
       setExit(exitCodes.ok);
     });
@@ -42,104 +54,3 @@ async function readLog(file: string | undefined): Promise<string> {
   }
 }
 
-/** The --json shape: stable field names other tools can rely on. */
-export function toJson(r: AnyReport) {
-  return {
-    kind: r.pid === null ? 'incomplete' : 'kill',
-    pid: r.pid,
-    comm: r.comm,
-    memcg: r.memcg,
-    taskMemcg: r.taskMemcg,
-    global: r.global,
-    scope: r.scope ?? (r.global ? 'global' : 'unknown'),
-    memcgSource: r.memcgSource ?? null,
-    constraint: r.constraint,
-    anonRssKb: r.anonRssKb,
-    fileRssKb: r.fileRssKb,
-    shmemRssKb: r.shmemRssKb,
-    totalVmKb: r.totalVmKb,
-    uid: r.uid,
-    pgtablesKb: r.pgtablesKb,
-    oomScoreAdj: r.oomScoreAdj,
-    selectedPid: r.selectedPid,
-    selectedScore: r.selectedScore,
-    containerId: r.containerId,
-    podUid: r.podUid,
-    qosClass: r.qosClass,
-    runtime: r.runtime ?? null,
-    groupKill: r.groupKill,
-    time: r.time,
-    invoker: r.invoker,
-    memcgUsage: r.memcgUsage,
-    reaped: r.reaped,
-    truncated: r.truncated ?? false,
-    headerMissing: r.headerMissing ?? false,
-    line: r.sourceLine ?? null,
-  };
-}
-
-function human(reports: AnyReport[], source: string): string {
-  const kills = reports.filter((r) => r.pid !== null).length;
-  if (reports.length === 0) return `No OOM kills found in ${source === '-' ? 'standard input' : source}.\n`;
-  const blocks = reports.map((r, i) => block(r, i + 1, reports.length));
-  const summary = `${kills} OOM kill${kills === 1 ? '' : 's'}${reports.length > kills ? `, ${reports.length - kills} report${reports.length - kills === 1 ? '' : 's'} without a victim` : ''}.`;
-  return `${blocks.join('\n')}\n${summary}\n`;
-}
-
-function when(r: AnyReport): string {
-  const parts: string[] = [];
-  if (r.time.wall) parts.push(r.time.wall);
-  if (r.time.uptimeSec !== null) parts.push(`${r.time.uptimeSec.toFixed(6)} s after boot`);
-  return parts.join(', ');
-}
-
-function kb(n: number | null): string | null {
-  return n === null ? null : `${n} kB`;
-}
-
-function block(r: AnyReport, n: number, total: number): string {
-  const rows: Array<[string, string | null]> = [];
-  const title = r.pid === null ? `OOM report ${n}/${total} without a victim (the log ends or moves on before the kill line)` : `OOM kill ${n}/${total}`;
-  const where = [r.sourceLine ? `line ${r.sourceLine}` : null, when(r) || null].filter(Boolean).join(', ');
-
-  if (r.pid !== null) {
-    const extra = [r.oomScoreAdj !== null ? `oom_score_adj ${r.oomScoreAdj}` : null, r.uid !== null ? `uid ${r.uid}` : null].filter(Boolean).join(', ');
-    rows.push(['killed', `pid ${r.pid} (${r.comm})${extra ? `, ${extra}` : ''}`]);
-  }
-  if (r.selectedPid !== null) rows.push(['selected', `pid ${r.selectedPid}${r.selectedScore !== null ? ` score ${r.selectedScore}` : ''}; the kernel killed pid ${r.pid} instead`]);
-  rows.push([
-    'limit hit',
-    r.global
-      ? 'global (the whole machine ran out of memory)'
-      : r.memcg !== 'unknown'
-        ? `${r.memcg} (memory cgroup${r.memcgSource === 'stats' ? '; path from its stats block, the line naming the limit is missing' : ''})`
-        : r.scope === 'memcg'
-          ? 'a memory cgroup (its path is not in the log)'
-          : 'unknown (the log does not say which limit)',
-  ]);
-  if (r.constraint) rows.push(['constraint', r.constraint]);
-  if (r.taskMemcg) rows.push(['victim in', r.taskMemcg]);
-  if (r.podUid) rows.push(['pod', `${r.podUid}${r.qosClass ? ` (${r.qosClass})` : ''}`]);
-  if (r.containerId) rows.push(['container', `${r.containerId}${r.runtime ? ` (${r.runtime})` : ''}`]);
-  const mem = [
-    r.anonRssKb !== null ? `anon-rss ${kb(r.anonRssKb)}` : null,
-    r.fileRssKb !== null ? `file-rss ${kb(r.fileRssKb)}` : null,
-    r.shmemRssKb !== null ? `shmem-rss ${kb(r.shmemRssKb)}` : null,
-    r.totalVmKb !== null ? `total-vm ${kb(r.totalVmKb)}` : null,
-  ].filter(Boolean);
-  if (mem.length) rows.push(['memory', mem.join(', ')]);
-  if (r.memcgUsage) rows.push(['memcg', `usage ${r.memcgUsage.usageKb} kB of limit ${r.memcgUsage.limitKb} kB, failcnt ${r.memcgUsage.failcnt}`]);
-  if (r.invoker) {
-    const inv = r.invoker;
-    const bits = [inv.gfpMask ? `gfp_mask=${inv.gfpMask}` : null, inv.order !== null ? `order=${inv.order}` : null, inv.oomScoreAdj !== null ? `oom_score_adj=${inv.oomScoreAdj}` : null].filter(Boolean);
-    rows.push(['invoked by', `${inv.comm}${inv.pid !== null ? ` (pid ${inv.pid})` : ''}${bits.length ? `: ${bits.join(', ')}` : ''}`]);
-  }
-  if (r.reaped) rows.push(['reaped', `oom_reaper freed it: anon-rss now ${r.reaped.anonRssKb ?? '?'} kB`]);
-  if (r.groupKill) rows.push(['group', 'killed with its whole cgroup (memory.oom.group)']);
-  if (r.truncated) rows.push(['note', 'the kill line is missing; the victim is the one the kernel selected']);
-  else if (r.headerMissing && r.pid !== null) rows.push(['note', 'no "invoked oom-killer" header for this kill (rate-limited or cut)']);
-
-  const width = Math.max(...rows.map(([k]) => k.length));
-  // Every value comes from the log: made terminal-safe, so a crafted log cannot drive the terminal.
-  return [`${title}${where ? ` — ${terminalSafe(where)}` : ''}`, ...rows.filter(([, v]) => v !== null).map(([k, v]) => `  ${k.padEnd(width)}  ${terminalSafe(v ?? '')}`)].join('\n') + '\n';
-}

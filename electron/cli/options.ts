@@ -24,10 +24,11 @@ export interface HostFlags {
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
-/** --host/--identity/--known-hosts/--ssh-config/--accept-new-host-key; --host is required unless it has a default. */
-export function addHostOptions(cmd: Command, defaultHost?: string): Command {
+/** --host/--identity/--known-hosts/--ssh-config/--accept-new-host-key; --host is required unless it has a default or is optional. */
+export function addHostOptions(cmd: Command, defaultHost?: string, o: { optional?: boolean } = {}): Command {
   const hostHelp = '"local" (this machine, no SSH), [user@]host[:port], or an ssh config alias';
   if (defaultHost) cmd.option('--host <host>', hostHelp, defaultHost);
+  else if (o.optional) cmd.option('--host <host>', hostHelp);
   else cmd.requiredOption('--host <host>', hostHelp);
   return cmd
     .option('--identity <file>', 'private key to try first, like ssh -i (repeatable)', collect)

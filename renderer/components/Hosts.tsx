@@ -9,6 +9,8 @@ import { formatBytes } from '../format';
 import { useI18n } from '../i18n/i18n';
 import { Dialog } from './Dialog';
 import { ErrorDetail } from './Errors';
+import { HostKills } from './HostKills';
+import type { HostKillList } from '../../electron/lab/kernel/host-kills';
 
 export interface HostStatus {
   stage: ConnectStage;
@@ -30,6 +32,8 @@ export interface HostsProps {
   /** The native file dialog for an identity file; null when cancelled. */
   /** Absent where no file dialog can give a path (`oomlab ui` in a browser). */
   pickIdentity?: () => Promise<string | null>;
+  /** The kills in a connected host's kernel log (listHostKills). */
+  loadKills?: (hostId: string) => Promise<HostKillList | undefined>;
 }
 
 export function HostsView(p: HostsProps) {
@@ -99,6 +103,7 @@ export function HostsView(p: HostsProps) {
                 </div>
               )}
               {st.facts && <HostCard facts={st.facts} />}
+              {st.facts && p.loadKills && <HostKills hostId={h.id} load={p.loadKills} />}
             </div>
           );
         })}

@@ -41,6 +41,10 @@ export interface FollowerOptions {
   parser?: ReportParserLike;
   /** Idle time after which a report cut short is closed (default 2 s). Kills do not wait for it: the parser emits a kill on its "Killed process" line; closing early would split a report whose lines arrive slowly. */
   flushAfterMs?: number;
+  /** false: read only, never write the start marker into /dev/kmsg (`oomlab kmsg --follow`); the clock comes from /proc/uptime. */
+  marker?: boolean;
+  /** false: run the reader as the login user, not through asRoot (it can read the log as it is). */
+  privileged?: boolean;
 }
 
 export interface FollowerHandle {
@@ -63,22 +67,22 @@ function sourceCommand(source: KernelLogSource): string {
   }
 }
 
-/** The remote side: source in the background, a watcher that kills it on EOF, the clock line and the marker. */
-export function followerScript(source: KernelLogSource, runId: string, nonce: string, writeMarker = true): string {
+/** The remote side: source in the background, a watcher that kills it on EOF, the clock line and (start: 'marker') the marker. */
+export function followerScript(source: KernelLogSource, runId: string, nonce: string, start: 'marker' | 'clock' | 'none' = 'marker'): string {
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(runId)) throw new Error(`follower: bad run id ${JSON.stringify(runId)}`);
   const clockAndMarker = `t=$EPOCHREALTIME; read -r up _ < /proc/uptime
 printf '@oomlab:%s clock %s %s\\n' "$2" "$t" "$up"
 t=$EPOCHREALTIME
-printf '<5>oomlab: run %s start %s %s\\n' "$1" "$2" "$t" > /dev/kmsg 2>/dev/null && printf '@oomlab:%s marker %s\\n' "$2" "$t" || printf '@oomlab:%s nomarker\\n' "$2"`;
+[ "$3" = marker ] && printf '<5>oomlab: run %s start %s %s\\n' "$1" "$2" "$t" > /dev/kmsg 2>/dev/null && printf '@oomlab:%s marker %s\\n' "$2" "$t" || printf '@oomlab:%s nomarker\\n' "$2"`;
   return sh`N=${nonce}
 exec 3<&0 </dev/null
 LC_ALL=C ${new Script(sourceCommand(source))} &
 sp=$!
 ( while read -r _ <&3; do :; done; kill -s KILL $sp 2>/dev/null ) &
 wp=$!
-if [ -z ${writeMarker ? '1' : ''} ]; then :
+if [ ${start} = none ]; then :
 elif command -v bash >/dev/null 2>&1; then
-  bash -c ${clockAndMarker} oomlab-clock ${runId} "$N"
+  bash -c ${clockAndMarker} oomlab-clock ${runId} "$N" ${start}
 else
   read -r up _ < /proc/uptime; printf '@oomlab:%s clock %s %s\\n' "$N" "$(date +%s.%N)" "$up"
   printf '@oomlab:%s nomarker\\n' "$N"
@@ -229,10 +233,11 @@ export function startKernelFollower(ctx: RemoteContext, opts: FollowerOptions, o
   let proc: RemoteProcess;
   let linesThisRun = 0;
   let overtaken = false;
-  const launch = (writeMarker: boolean): Promise<ExitInfo> => {
+  const launch = (first: boolean): Promise<ExitInfo> => {
     linesThisRun = 0;
     overtaken = false;
-    proc = transport.stream(asRoot(followerScript(source, opts.runId, nonce, writeMarker), facts.root), {
+    const script = followerScript(source, opts.runId, nonce, !first ? 'none' : opts.marker === false ? 'clock' : 'marker');
+    proc = transport.stream(opts.privileged === false ? script : asRoot(script, facts.root), {
       onLine: (line, fd) => {
         if (fd === 'stderr') {
           if (/Broken pipe/.test(line)) overtaken = true; // kmsg's EPIPE

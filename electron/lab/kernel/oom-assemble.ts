@@ -11,11 +11,15 @@ export type El<K extends OomLine['kind']> = Extract<OomLine, { kind: K }>;
 export interface Kill {
   seq: number;
   report: OomKillReport;
+  /** The report built again from its context (a summary that arrived after the kill line). */
+  redo: () => OomKillReport;
 }
 
 /** One report while its lines arrive: the parts seen so far. */
 export interface Ctx {
   firstLine: number;
+  /** A "Killed process" line cut before its pid: a kill happened, the victim is the selected one. */
+  killCut: boolean;
   rank: number;
   header: El<'header'> | null;
   invoker: El<'invoker-cpu'> | null;
@@ -43,7 +47,7 @@ export function assembleReport(
   commIn: string | null,
   killed: El<'killed'> | null,
   at: { line: number; time: OomTime },
-  opts: { member?: boolean; truncated?: boolean; sharedWith?: number | null },
+  opts: { member?: boolean; truncated?: boolean; sharedWith?: number | null; seenIn?: OomKillReport['seenIn'] },
 ): OomKillReport | OomIncompleteReport {
   const row = pid !== null ? c.tasks.find((t) => t.pid === pid) : undefined;
   const sel = c.selection;
@@ -59,6 +63,11 @@ export function assembleReport(
   let selectedPid: number | null = null;
   let selectedScore: number | null = null;
   if (opts.sharedWith != null) selectedPid = opts.sharedWith;
+  else if (pid === null) {
+    // A selection that no kill line followed: who was chosen, not who died.
+    selectedPid = sel?.pid ?? null;
+    selectedScore = sel?.score ?? null;
+  }
   else if (!opts.member && pid !== null) {
     selectedScore = sel?.score ?? null;
     const chosen = sel?.pid ?? sum?.pid ?? null;
@@ -106,6 +115,7 @@ export function assembleReport(
     lines: [...c.lines],
     sourceLine: pid === null ? c.firstLine : at.line,
     truncated: Boolean(opts.truncated),
+    ...(pid !== null ? { seenIn: opts.seenIn ?? 'kill-line' } : {}),
     headerMissing: c.header === null,
     memcgStatsByCgroup: Object.fromEntries(statsEntries.map(([k, v]) => [k, { ...v }])),
     memcgCounters: c.counters.map((k) => ({ name: k.name, usageKb: k.usageKb, limitKb: k.limitKb, failcnt: k.failcnt })),

@@ -7,10 +7,14 @@
 // Streaming contract (what the follower relies on):
 // - A kill is emitted by the very line that completes it: the "Killed process"
 //   line. Nothing waits for a later unrelated line.
-// - If the kill line never comes (log cut short) the victim named by the
-//   selection line ("Kill process N ... or sacrifice child") or the oom-kill
-//   summary is emitted, marked `truncated`, when the next report starts, when
-//   its oom_reaper line arrives, or at finish().
+// - If the kill line never comes, the victim named by the oom-kill summary (or,
+//   after a kill line cut before its pid, by the selection line) is emitted,
+//   marked `truncated` with `seenIn`, when the next report starts, when its
+//   oom_reaper line arrives (seenIn 'oom_reaper'), or at finish(). A selection
+//   line ("Kill process N ... or sacrifice child") alone is no kill: the report
+//   is `incomplete` with selectedPid.
+// - A summary that arrives after its kill line (journald reorders) updates that
+//   kill (`update`, change 'summary') instead of starting a report.
 // - Later news about an already emitted kill (its oom_reaper line, the
 //   memory.oom.group notice) arrives as an `update` event carrying the same
 //   `seq` and a fresh copy of the whole report; replace the earlier one.
@@ -33,7 +37,7 @@ import { assembleReport, toTask, type Ctx, type El, type Kill } from './oom-asse
 
 export type OomParserEvent =
   | { type: 'kill'; seq: number; report: OomKillReport }
-  | { type: 'update'; seq: number; change: 'reaped' | 'group-kill'; report: OomKillReport }
+  | { type: 'update'; seq: number; change: 'reaped' | 'group-kill' | 'summary'; report: OomKillReport }
   | { type: 'incomplete'; report: OomIncompleteReport };
 
 // Where each part sits in a report; see the grouping note above.
@@ -106,6 +110,7 @@ export class OomReportParser {
     const ctx = this.ctx;
     if (!el) {
       if (!ctx) return;
+      if (/\bKilled process\b/.test(text)) ctx.killCut = true;
       if (ctx.statsOpen !== null) {
         const kv = statsLine(text);
         if (kv) {
@@ -160,6 +165,18 @@ export class OomReportParser {
         this.enter(el, out, (c) => c.tasks.length > 0).columns = el.columns;
         break;
       case 'summary': {
+        // journald may store the kill line before its summary: the same kill, not a new report.
+        if (ctx && ctx.summary === null && ctx.kills.some((k) => k.report.pid === el.pid)) {
+          ctx.summary = el;
+          ctx.summaryAt = at;
+          ctx.lines.push(text.trim());
+          for (const k of ctx.kills) {
+            const { reaped, groupKill } = k.report;
+            k.report = { ...k.redo(), reaped, groupKill };
+            out.push({ type: 'update', seq: k.seq, change: 'summary', report: structuredClone(k.report) });
+          }
+          return;
+        }
         const c = this.enter(el, out, (x) => x.summary !== null);
         c.summary = el;
         c.summaryAt = at;
@@ -177,13 +194,13 @@ export class OomReportParser {
         const c = member && ctx ? ctx : this.enter(el, out, (x) => x.kills.length > 0);
         c.lines.push(text.trim());
         c.rank = RANK.killed;
-        this.emitKill(c, out, { pid: el.pid, comm: el.comm, killed: el, at, member, truncated: false });
+        this.emitKill(c, out, { pid: el.pid, comm: el.comm, killed: el, at, member, truncated: false, seenIn: 'kill-line' });
         return;
       }
       case 'shared-kill': {
         if (!ctx || ctx.kills.length === 0) return;
         ctx.lines.push(text.trim());
-        this.emitKill(ctx, out, { pid: el.pid, comm: el.comm, killed: null, at, member: false, truncated: false, sharedWith: ctx.kills[0]?.report.pid ?? null });
+        this.emitKill(ctx, out, { pid: el.pid, comm: el.comm, killed: null, at, member: false, truncated: false, sharedWith: ctx.kills[0]?.report.pid ?? null, seenIn: 'kill-line' });
         return;
       }
       case 'group': {
@@ -225,6 +242,7 @@ export class OomReportParser {
   private open(): Ctx {
     return {
       firstLine: this.lineNo,
+      killCut: false,
       rank: 0,
       header: null,
       invoker: null,
@@ -255,12 +273,13 @@ export class OomReportParser {
     const c = this.ctx;
     this.ctx = null;
     if (!c || c.kills.length > 0) return;
-    const pending = this.pendingVictim(c);
+    // Older kernels print the selection before the kill; a selection that no kill line followed is no kill.
+    const pending = c.summary || c.killCut ? this.pendingVictim(c) : null;
     if (pending) {
-      this.emitKill(c, out, { ...pending, killed: null, member: false, truncated: true });
+      this.emitKill(c, out, { ...pending, killed: null, member: false, truncated: true, seenIn: c.killCut ? 'kill-line' : 'summary' });
       return;
     }
-    const substance = c.header || c.taskIn || c.counters.length > 0 || c.stats.size > 0 || c.tasks.length > 0;
+    const substance = c.header || c.taskIn || c.counters.length > 0 || c.stats.size > 0 || c.tasks.length > 0 || c.selection;
     if (substance) out.push({ type: 'incomplete', report: structuredClone(assembleReport(c, null, null, null, { line: c.firstLine, time: c.time }, {})) as OomIncompleteReport });
   }
 
@@ -274,14 +293,14 @@ export class OomReportParser {
   private emitKill(
     c: Ctx,
     out: OomParserEvent[],
-    v: { pid: number; comm: string | null; killed: El<'killed'> | null; at: { line: number; time: OomTime }; member: boolean; truncated: boolean; sharedWith?: number | null },
+    v: { pid: number; comm: string | null; killed: El<'killed'> | null; at: { line: number; time: OomTime }; member: boolean; truncated: boolean; sharedWith?: number | null; seenIn: OomKillReport['seenIn'] },
   ): Kill {
-    const report = assembleReport(c, v.pid, v.comm, v.killed, v.at, { member: v.member, truncated: v.truncated, sharedWith: v.sharedWith ?? null }) as OomKillReport;
-    const kill: Kill = { seq: ++this.seq, report };
+    const build = () => assembleReport(c, v.pid, v.comm, v.killed, v.at, { member: v.member, truncated: v.truncated, sharedWith: v.sharedWith ?? null, seenIn: v.seenIn }) as OomKillReport;
+    const kill: Kill = { seq: ++this.seq, report: build(), redo: build };
     c.kills.push(kill);
     this.recent.push(kill);
     if (this.recent.length > RECENT_KILLS) this.recent.shift();
-    out.push({ type: 'kill', seq: kill.seq, report: structuredClone(report) });
+    out.push({ type: 'kill', seq: kill.seq, report: structuredClone(kill.report) });
     return kill;
   }
 
@@ -310,6 +329,7 @@ export class OomReportParser {
       at: pending && pending.pid === el.pid ? pending.at : at,
       member: false,
       truncated: true,
+      seenIn: 'oom_reaper',
     });
     kill.report.reaped = info;
     const last = out[out.length - 1];

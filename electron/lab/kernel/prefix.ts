@@ -32,6 +32,27 @@ export interface StrippedLine {
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const MON = MONTHS.join('|');
 const DAY = 'Mon|Tue|Wed|Thu|Fri|Sat|Sun';
+// Syslog and journald print the month in the host's locale: "дек", "déc.", "Dez", "12月".
+const LOCAL_MON = String.raw`${MON}|\p{L}{2,5}\.?|\d{1,2}月`;
+// dmesg -T names the weekday in the locale too: "Ср", "mer.", "三".
+const LOCAL_DAY = String.raw`${DAY}|\p{L}{1,5}\.?`;
+const LOCAL_MONTHS: Record<string, number> = Object.fromEntries(
+  [
+    'янв фев мар апр мая июн июл авг сен окт ноя дек',
+    'janv févr mars avr mai juin juil août sept oct nov déc',
+    'jan feb mär apr mai jun jul aug sep okt nov dez',
+  ].flatMap((row) => row.split(' ').map((m, i) => [m, i + 1] as const)),
+);
+LOCAL_MONTHS['май'] = 5;
+
+/** 1-12 for an English, Russian, French, German or "N月" month name; null when unknown. */
+function monthNumber(token: string): number | null {
+  const en = MONTHS.indexOf(token);
+  if (en >= 0) return en + 1;
+  const zh = /^(\d{1,2})月$/.exec(token);
+  if (zh) return Number(zh[1]);
+  return LOCAL_MONTHS[token.replace(/\.$/, '').toLowerCase()] ?? null;
+}
 const LEVELS = ['emerg', 'alert', 'crit', 'err', 'warn', 'notice', 'info', 'debug'];
 const FACILITIES = 'kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7]';
 
@@ -90,16 +111,17 @@ const rules: PrefixRule[] = [
   {
     // dmesg -T / --time-format ctime: "[Sat Apr 27 22:56:09 2019]"
     name: 'ctime',
-    re: new RegExp(String.raw`\[(?:${DAY}) (${MON}) +(\d{1,2}) (\d\d:\d\d:\d\d) (\d{4})\] ?`, 'y'),
+    re: new RegExp(String.raw`\[(?:${LOCAL_DAY}) (${LOCAL_MON}) +(\d{1,2}) (\d\d:\d\d:\d\d) (\d{4})\] ?`, 'yu'),
     apply(m, p) {
-      const month = String(MONTHS.indexOf(m[1] ?? '') + 1).padStart(2, '0');
-      p.wall = `${m[4]}-${month}-${(m[2] ?? '').padStart(2, '0')}T${m[3]}`;
+      const n = monthNumber(m[1] ?? '');
+      const day = (m[2] ?? '').padStart(2, '0');
+      p.wall = n === null ? `${m[4]} ${m[1]} ${day} ${m[3]}` : `${m[4]}-${String(n).padStart(2, '0')}-${day}T${m[3]}`;
     },
   },
   {
     // syslog / journalctl short(-precise): "Sep 13 20:05:55 host kernel: "
     name: 'syslog',
-    re: new RegExp(String.raw`(${MON}) +(\d{1,2}) (\d\d:\d\d:\d\d(?:\.\d+)?)${HOST_TAG} ?`, 'y'),
+    re: new RegExp(String.raw`(${LOCAL_MON}) +(\d{1,2}) (\d\d:\d\d:\d\d(?:\.\d+)?)${HOST_TAG} ?`, 'yu'),
     apply(m, p) {
       p.wall = `${m[1]} ${(m[2] ?? '').padStart(2, '0')} ${m[3]}`;
       if (m[4]) p.host = m[4];

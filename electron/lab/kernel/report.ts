@@ -69,6 +69,8 @@ export interface OomKillReport {
   sourceLine?: number;
   /** The kill line itself never arrived (log cut short, or the next report began): victim taken from the selection or oom-kill summary line. */
   truncated?: boolean;
+  /** Which line proved the kill: the "Killed process" line, its oom_reaper line (vendor kernels that print no kill line), or only the oom-kill summary. */
+  seenIn?: 'kill-line' | 'oom_reaper' | 'summary';
   /** No "invoked oom-killer" header belonged to this kill (rate-limited away or cut off). */
   headerMissing?: boolean;
   /** "Memory cgroup stats for" blocks, by cgroup path, in print order (the first is the OOM memcg). */

@@ -126,6 +126,19 @@ describe('connections and runs', () => {
     expect((pushes.at(-1)!.payload as { stage: string }).stage).toBe('disconnected');
   });
 
+  it('lists the kills in a connected host\'s kernel log, read only, and refuses a host that is not connected', async () => {
+    const h = service().handlers();
+    await expect(h.listHostKills({ hostId: 'local', sinceSec: 3600 })).rejects.toMatchObject({ code: 'not-connected' });
+    const facts = await h.connectHost({ hostId: 'local' });
+    const list = await h.listHostKills({ hostId: 'local', sinceSec: 7 * 86400 });
+    expect(list.source).toBe(facts.root ? '/dev/kmsg' : expect.stringMatching(/through sudo -n|dmesg|journalctl/));
+    for (const k of list.kills) {
+      expect(k.wall).toMatch(/^\d{4}-\d\d-\d\dT/);
+      expect(Array.isArray(k.owner.unresolved)).toBe(true);
+    }
+    await h.disconnectHost({ hostId: 'local' });
+  });
+
   it('refuses a run on a host that is not connected, and answers to unknown prompts', async () => {
     const h = service().handlers();
     await expect(h.startRun({ hostId: 'local', scenarioId: 'two-workers-123mi', params: {}, pauseBetweenSteps: false })).rejects.toMatchObject({ code: 'not-connected' });

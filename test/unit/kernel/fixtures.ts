@@ -123,6 +123,13 @@ export const FIXTURES: Fixture[] = [
     ],
   },
   { file: 'local-6.18-stress-ng.raw.log', source: `${LOCAL}, stress-ng`, kills: [{ pid: 21722, comm: 'stress-ng-vm', memcg: '/oomlab-fixture-b0be52de', oomScoreAdj: 1000 }] },
+  ...(['ru_RU', 'fr_FR', 'zh_CN'] as const).map(
+    (loc): Fixture => ({
+      file: `local-6.18-ctime-${loc}.log`,
+      source: `${LOCAL}: a lab run's kill as \`dmesg -T\` prints it in the ${loc} locale (weekday and month names localised)`,
+      kills: [{ pid: 6128, comm: 'perl', memcg: '/oomlab/oomlab-test-wl-980c4a', taskMemcg: '/oomlab/oomlab-test-wl-980c4a/wl-ramp', wall: '2026-12-02T15:12:34' }],
+    }),
+  ),
   { file: 'local-6.18-odd-comm.raw.log', source: `${LOCAL}, renamed bash`, kills: [{ pid: 21815, comm: 'w/a (b) [c]', memcg: '/oomlab-fixture-7475d91d', anonRssKb: 31744 }] },
 
   ...(['raw', 'ctime', 'journal-short', 'journal-iso', 'journal-monotonic'] as const).map(
@@ -213,6 +220,13 @@ export const FIXTURES: Fixture[] = [
     file: 'pub-doris-3525-sacrificed-child.log',
     source: 'https://github.com/apache/doris/issues/3525',
     kills: [{ pid: 18177, comm: 'palo_be', memcg: 'unknown', selectedPid: 24984, anonRssKb: 45563572 }],
+  },
+  {
+    // Older kernels' selection line with no "Killed process" after it: who was chosen, not a kill.
+    file: 'pub-unixse-282155-selection-only.log',
+    source: 'https://unix.stackexchange.com/questions/282155/what-is-the-out-of-memory-message-sacrifice-child',
+    kills: [],
+    incomplete: [{ memcg: 'global' }],
   },
   {
     file: 'pub-gpud-70-summary-lxc-kubepods.log',

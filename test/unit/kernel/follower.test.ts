@@ -39,9 +39,11 @@ describe('followerScript', () => {
   it('writes the start marker only on the first launch and quotes the run id', () => {
     const first = followerScript('kmsg', 'r-1', 'abcdef0123456789');
     expect(first).toContain('cat /dev/kmsg');
-    expect(first).toMatch(/oomlab-clock r-1 "\$N"/);
-    const again = followerScript('kmsg', 'r-1', 'abcdef0123456789', false);
-    expect(again).toMatch(/if \[ -z '' \]; then :/);
+    expect(first).toMatch(/oomlab-clock r-1 "\$N" marker/);
+    const again = followerScript('kmsg', 'r-1', 'abcdef0123456789', 'none');
+    expect(again).toMatch(/if \[ none = none \]; then :/);
+    // Read-only (`oomlab kmsg --follow`): the clock line, never the write into /dev/kmsg.
+    expect(followerScript('kmsg', 'r-1', 'abcdef0123456789', 'clock')).toMatch(/oomlab-clock r-1 "\$N" clock/);
   });
 
   it('uses the probe\'s source', () => {
