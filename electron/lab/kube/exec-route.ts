@@ -10,6 +10,9 @@
 // Pure: what the node has in, the exec command's prefix out (quoted later).
 
 import type { ContainerRuntime } from './cgroup-path';
+import type { HostFacts } from '../host/facts';
+import { asRoot } from '../ssh/quote';
+import type { Transport } from '../ssh/transport';
 
 export type ExecVia = 'docker exec' | 'crictl exec' | 'kubectl exec';
 
@@ -38,4 +41,15 @@ export function execRoute(o: ExecRouteInput): ExecRoute {
   if (o.runtime === 'docker' && o.docker) return { via: 'docker exec', argv: ['docker', 'exec', '-i', o.containerId] };
   if (o.runtime !== 'docker' && o.crictl) return { via: 'crictl exec', argv: [...o.crictl, 'exec', '-i', o.containerId] };
   return { via: 'kubectl exec', argv: [...o.kubectl, 'exec', '-i', '-n', o.namespace, o.pod, '-c', o.container, '--'] };
+}
+
+/** The route on this node: docker when the kubelet's runtime is docker and the node has it, else crictl (looked for only then), else kubectl. */
+export async function findExecRoute(transport: Transport, facts: HostFacts, o: Omit<ExecRouteInput, 'docker' | 'crictl'>): Promise<ExecRoute> {
+  const docker = Boolean(facts.tools.docker && facts.dockerDaemon);
+  let crictl: string[] | null = null;
+  if (o.runtime !== 'docker') {
+    const found = await transport.exec(asRoot('command -v crictl', facts.root), { timeoutMs: 15_000 });
+    crictl = found.code === 0 ? ['crictl'] : facts.tools.k3s ? ['k3s', 'crictl'] : null;
+  }
+  return execRoute({ ...o, docker, crictl });
 }

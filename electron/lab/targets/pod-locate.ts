@@ -95,3 +95,11 @@ export function adjChecksOf(procs: readonly PodProcess[], containerDir: string, 
     };
   });
 }
+
+/** How each check reads on the timeline: an action when the kubelet's policy holds, else a warning. */
+export function adjCheckReport(a: AdjCheck): { kind: 'action' | 'warning'; text: string } {
+  const text = `oom_score_adj of ${a.owner} pid ${a.pid} (${a.comm}): ${a.observed}, kubelet policy ${a.expected}`;
+  if (a.observed === a.expected) return { kind: 'action', text: `${text} ✓` };
+  const why = a.expected < 0 && a.observed === 0 ? " (a negative oom_score_adj needs CAP_SYS_RESOURCE, which this node's runtime lacks)" : '';
+  return { kind: 'warning', text: `${text} ✗${why}` };
+}

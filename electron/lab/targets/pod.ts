@@ -35,12 +35,13 @@ import { startSampler, type SamplerHandle } from '../sampler/sampler';
 import type { WorkloadHandle, WorkloadSpec } from '../workloads/spec';
 import { DEFAULT_IMAGE, ensureStressImage, IMAGE_REPO } from '../docker/image';
 import { Kubectl, KubectlError, kubectlConfig } from '../kube/kubectl';
-import { CONTAINER_NAME, checkImage, checkNamespace, CREATED_BY_ANNOTATION, DEFAULT_NAMESPACE, LEASE_ANNOTATION, podManifest, podNameFor, type PullPolicy } from '../kube/manifest';
+import { CONTAINER_NAME, checkImage, checkNamespace, CREATED_BY_ANNOTATION, DEFAULT_NAMESPACE, podManifest, podNameFor, type PullPolicy } from '../kube/manifest';
 import { parseNodeList, parsePod, parsePodList, type Node, type Pod } from '../kube/objects';
-import { leaseExpiry, LEASE_RENEW_MS, podOwner } from '../kube/ownership';
+import { leaseExpiry, podOwner } from '../kube/ownership';
+import { renewPodLease } from './pod-lease';
 import { runningContainer } from '../kube/status';
 import { cgroupDirUnder, containerCgroupCandidates, parseContainerId, type ContainerRuntime } from '../kube/cgroup-path';
-import { execRoute, type ExecRoute } from '../kube/exec-route';
+import { findExecRoute, type ExecRoute } from '../kube/exec-route';
 import { kubeletOomScoreAdj, podQos, type OomScoreAdjPolicy, type QosClass } from '../kube/qos';
 import { quantityBytes } from '../kube/quantity';
 import { tracePodOfKill, type PodTrace } from '../kube/trace';
@@ -48,7 +49,7 @@ import type { OomKillReport } from '../kernel/report';
 import { runAsRoot } from './exec';
 import { createUnderLease, leaseFile, type Lease } from './lease';
 import { checkMount, checkRunId } from './names';
-import { adjChecksOf, locateScript, parseLocate, type AdjCheck } from './pod-locate';
+import { adjCheckReport, adjChecksOf, locateScript, parseLocate, type AdjCheck } from './pod-locate';
 import { ensureLabNamespace, listableTypes, removeLabNamespace } from './pod-namespace';
 import type { PodTargetOptions } from './pod-options';
 import { PodWatch } from './pod-watch';
@@ -93,7 +94,7 @@ export class PodTarget implements Target {
   private containerDir: string | null = null;
   readonly observe: 'container' | 'pod';
   private createdNamespace = false;
-  private renewal: NodeJS.Timeout | null = null;
+  private stopRenewal: (() => void) | null = null;
   private ctx: RemoteContext | null = null;
   private emit: EmitEvent | null = null;
   private watch: PodWatch | null = null;
@@ -184,7 +185,7 @@ export class PodTarget implements Target {
       });
       const out = await this.kubectl.run(['create', '--validate=false', '-f', '-', '-o', 'json'], { stdin: JSON.stringify(manifest) });
       this.pod = parsePod(out, `kubectl create pod ${this.name}`);
-      this.renewLease();
+      this.stopRenewal = renewPodLease(this.kubectl, this.namespace, this.name, (message) => this.say({ kind: 'warning', message }));
       this.action(`created pod ${this.namespace}/${this.name} (uid ${this.pod.uid}, QoS ${this.pod.qosClass ?? '?'}) with image ${this.image}, memory limit ${this.limitBytes ?? 'none'} B, restartPolicy ${this.pod.restartPolicy}`);
       this.watch = new PodWatch(this.kubectl, this.pod, (body) => this.say(body), (pod) => (this.pod = pod));
       this.watch.start();
@@ -224,17 +225,6 @@ export class PodTarget implements Target {
   private async ensureNamespace(): Promise<void> {
     this.createdNamespace = await ensureLabNamespace(this.kubectl, this.namespace, this.spec.runId);
     if (this.createdNamespace) this.action(`created namespace ${this.namespace} (annotation ${CREATED_BY_ANNOTATION}=${this.spec.runId})`);
-  }
-
-  /** Keep the pod's lease annotation ahead of now while this run lives; a crashed run's lease runs out. */
-  private renewLease(): void {
-    this.renewal = setInterval(() => {
-      // After destroy() began, a failed renewal is expected (the pod is going).
-      this.kubectl
-        .run(['annotate', '--overwrite', 'pod', this.name, '-n', this.namespace, `${LEASE_ANNOTATION}=${leaseExpiry(Date.now())}`])
-        .catch((e: Error) => this.renewal && this.say({ kind: 'warning', message: `cannot renew the lease of pod ${this.namespace}/${this.name}: ${e.message}` }));
-    }, LEASE_RENEW_MS);
-    this.renewal.unref();
   }
 
   /** Without the pod this instance created: is there one whose owner record names this run? */
@@ -279,22 +269,14 @@ export class PodTarget implements Target {
     this.policy = policy;
     this.action(`kubelet oom_score_adj policy for this pod on node ${this.node!.name} (capacity ${this.node!.capacityMemory}): ${policy.arithmetic}`);
     this.adjChecks = adjChecksOf(procs, containerDir, policy);
-    for (const a of this.adjChecks) {
-      const text = `oom_score_adj of ${a.owner} pid ${a.pid} (${a.comm}): ${a.observed}, kubelet policy ${a.expected}`;
-      if (a.observed === a.expected) this.action(`${text} ✓`);
-      else this.say({ kind: 'warning', message: `${text} ✗${a.expected < 0 && a.observed === 0 ? ' (a negative oom_score_adj needs CAP_SYS_RESOURCE, which this node\'s runtime lacks)' : ''}` });
+    for (const r of this.adjChecks.map(adjCheckReport)) {
+      if (r.kind === 'action') this.action(r.text);
+      else this.say({ kind: 'warning', message: r.text });
     }
   }
 
-  /** Workloads come in through the runtime's own exec (kube/exec-route.ts); crictl is looked for only when it could be used. */
   private async chooseExec(runtime: ContainerRuntime, containerId: string): Promise<void> {
-    const docker = Boolean(this.facts.tools.docker && this.facts.dockerDaemon);
-    let crictl: string[] | null = null;
-    if (runtime !== 'docker') {
-      const found = await this.transport.exec(asRoot('command -v crictl', this.facts.root), { timeoutMs: 15_000 });
-      crictl = found.code === 0 ? ['crictl'] : this.facts.tools.k3s ? ['k3s', 'crictl'] : null;
-    }
-    const route = execRoute({ runtime, containerId, docker, crictl, kubectl: this.kubectl.argv([]), namespace: this.namespace, pod: this.name, container: CONTAINER_NAME });
+    const route = await findExecRoute(this.transport, this.facts, { runtime, containerId, kubectl: this.kubectl.argv([]), namespace: this.namespace, pod: this.name, container: CONTAINER_NAME });
     this.execRoute = route;
     this.action(`workloads enter container ${CONTAINER_NAME} by ${route.via} (the container's own user, capabilities, seccomp and AppArmor profile)`);
   }
@@ -373,8 +355,8 @@ export class PodTarget implements Target {
     this.watch = null;
     await this.podSampler?.stop().catch(() => {});
     this.podSampler = null;
-    if (this.renewal) clearInterval(this.renewal);
-    this.renewal = null;
+    this.stopRenewal?.();
+    this.stopRenewal = null;
     const problems: string[] = [];
     // A fresh instance (cleanup after a dropped link) knows only the name: the owner record says whether it is ours.
     try {
