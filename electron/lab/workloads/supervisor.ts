@@ -90,6 +90,9 @@ export interface WorkloadDriver {
   killedWithoutMarker?(): Promise<boolean>;
 }
 
+/** How long an exit marker waits for the channel to end before it is judged without the last stderr lines. */
+const EXIT_GRACE_MS = 2000;
+
 export function superviseWorkload(ctx: RemoteContext, id: string, spec: WorkloadSpec, onEvent: EmitEvent, driver: WorkloadDriver): WorkloadHandle {
   validateWorkloadSpec(spec, `workload ${id}`);
   const { transport, clock } = ctx;
@@ -103,6 +106,8 @@ export function superviseWorkload(ctx: RemoteContext, id: string, spec: Workload
   let exitEvent: WorkloadExit | null = null;
   let startEvent: WorkloadStart | null = null;
   let prepared: PreparedWorkload | null = null;
+  let pendingExit: (() => void) | null = null;
+  let exitGrace: NodeJS.Timeout | undefined;
   const t = markerTime(clock);
 
   let resolveStarted!: (e: WorkloadStart) => void;
@@ -154,9 +159,14 @@ export function superviseWorkload(ctx: RemoteContext, id: string, spec: Workload
         const status = args[0] === '-' ? null : Number(args[0]);
         const { code, signal } = status === null ? { code: null, signal: null } : decodeStatus(status);
         const kills = args[1] === '-' || args[1] === undefined ? null : Number(args[1]);
-        const exit = { code, signal, kills };
-        const oomKilled = driver.oomKilled ? driver.oomKilled(exit, state) : (kills ?? 0) > 0;
-        finish(code, signal, oomKilled, t(args[2]), status === null ? (driver.noStatus ?? 'the wrapper reported no exit status') : null);
+        const when = t(args[2]);
+        // stdout and stderr are two streams: timeout's cap line may still be on its way. Judge once the
+        // channel has ended (every line read), or after a grace if it lingers.
+        pendingExit = () => {
+          const oomKilled = driver.oomKilled ? driver.oomKilled({ code, signal, kills }, state) : (kills ?? 0) > 0;
+          finish(code, signal, oomKilled, when, status === null ? (driver.noStatus ?? 'the wrapper reported no exit status') : null);
+        };
+        exitGrace = setTimeout(() => pendingExit?.(), EXIT_GRACE_MS);
         break;
       }
       case 'fail':
@@ -183,6 +193,8 @@ export function superviseWorkload(ctx: RemoteContext, id: string, spec: Workload
     if (state.stopping) throw new Error('stopped before it started');
     proc = transport.stream(asRoot(prepared.wrapper(nonce), ctx.facts.root), { onLine });
     const info: ExitInfo = await proc.exit;
+    clearTimeout(exitGrace);
+    if (pendingExit) return pendingExit();
     if (exitEvent) return;
     const why = info.code === driver.refused.code ? driver.refused.why : info.error ?? (info.signal ? `channel ended by ${info.signal}` : `channel closed (exit ${info.code})`);
     // No exit marker: the channel went away first (stopped: the watcher killed the group),

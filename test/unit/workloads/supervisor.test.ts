@@ -63,6 +63,20 @@ describe('superviseWorkload', () => {
     expect(await h.exited).toMatchObject({ code: 0, signal: null, oomKilled: false, pid: 4242 });
   });
 
+  it("counts timeout's cap line even when stderr arrives after the exit marker (separate streams)", async () => {
+    const driver: WorkloadDriver = {
+      ...scripted(() => []),
+      prepare: async () => ({
+        cgroup: '/oomlab/test/wl-w',
+        built: buildWorkload(ramp, { rampImpl: 'sh', scratchDir: '/tmp', workload: 'w' }),
+        // As under load: the exit marker is read first, timeout's own line on stderr a moment later.
+        wrapper: (n) => `printf '@oomlab:${n} pid 10\\n'; printf '@oomlab:${n} exit 137 0\\n'; sleep 0.3; echo "timeout: sending signal KILL to command 'sh'" >&2`,
+      }),
+    };
+    const h = superviseWorkload(context(), 'w', ramp, () => {}, driver);
+    expect(await h.exited).toMatchObject({ signal: 'KILL', oomKilled: false, timeCapHit: true });
+  });
+
   it('decodes a KILL exit with a counter above 0 as an OOM kill, and keeps reported pids', async () => {
     const h = superviseWorkload(context(), 'w', ramp, () => {}, scripted((n) => [`@oomlab:${n} pid 10`, `@oomlab:${n} pids 11 12 x`, `@oomlab:${n} exit 137 1`]));
     expect(await h.exited).toMatchObject({ code: null, signal: 'KILL', oomKilled: true });
