@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DemoRecording, HostEntry, HostInput, IpcError, MenuCommand, OomlabApi, OpenedRecording, Prompt, ScenarioSummary, Settings } from '../electron/ipc';
 import type { LabEvent, Locale } from '../electron/lab/events';
 import { parseRecording } from '../electron/lab/recording/parse';
+import { recordingFileText } from './state/recording-file';
 import { ApiError, call } from './api/client';
 import { ErrorList, type ShownError } from './components/Errors';
 import { Home } from './components/Home';
@@ -116,7 +117,7 @@ export function App({ api }: { api: OomlabApi }) {
     const drop = (e: DragEvent) => {
       e.preventDefault();
       const file = e.dataTransfer?.files[0];
-      if (file) void file.text().then((text) => openText({ name: file.name, path: null, text }), report);
+      if (file) void recordingFileText(file).then((text) => openText({ name: file.name, path: null, text }), report);
     };
     window.addEventListener('dragover', over);
     window.addEventListener('drop', drop);

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RECORDING_EXTENSION } from '../lab/recording/format';
 import type { LabEvent, Locale } from '../lab/events';
 import type { HostFacts } from '../lab/host/facts';
 import type { Transport } from '../lab/ssh/transport';
@@ -138,8 +139,8 @@ export class LabService {
       },
       saveRunRecording: async ({ runId }) => {
         const run = this.runs.get(runId);
-        run.recorder.flush();
-        const path = await this.deps.dialogs.saveFile('recording', `${run.scenarioId}-${runId}.ndjson`);
+        await run.recorder.flush();
+        const path = await this.deps.dialogs.saveFile('recording', `${run.scenarioId}-${runId}${RECORDING_EXTENSION}`);
         if (!path) return null;
         copyFileSync(run.recorder.path, path);
         return { path };

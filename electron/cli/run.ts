@@ -50,7 +50,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
       .description(SUMMARIES.run)
       .argument('<scenario>', 'a scenario file, or the id of a bundled one (see `oomlab scenarios`)'),
   )
-    .option('--record <file>', 'write the run as an NDJSON recording (replay it with `oomlab replay`)')
+    .option('--record <file>', 'write the run as a recording, gzip-compressed when FILE ends in .gz (replay it with `oomlab replay`)')
     .option('--interval-ms <n>', 'sampling interval in ms (default 50)', parseInterval)
     .option('--param <name=value>', "override a scenario parameter (repeatable)", parseParam)
     .option('--lang <locale>', 'narration language: en or zh-CN', parseLang, 'en' as Locale)
@@ -134,7 +134,7 @@ export async function runCommand(ref: string, o: RunCliOptions): Promise<number>
     return exitCodes.internal;
   } finally {
     printer.finish();
-    recorder?.end();
+    await recorder?.end();
     await session?.transport.close().catch(() => {});
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
