@@ -8,18 +8,25 @@ import { parseLang, type SetExit } from './options';
 import { Printer } from './printer';
 import { terminalSafe, terminalSafeJson } from './terminal-text';
 import { SUMMARIES } from './summaries';
+import { writeRedacted } from './replay-export';
 
 export function registerReplay(program: Command, setExit: SetExit): void {
   program
     .command('replay')
     .description(SUMMARIES.replay)
-    .argument('<file>', 'a recording (.ndjson) written by `oomlab run --record`')
+    .argument('<file>', 'a recording (.ndjson or .ndjson.gz) written by `oomlab run --record`')
+    .option('--redact <out>', 'write a copy without host names, user names, IP addresses, machine ids and local paths (to share it)')
     .option('--json', 'print the header and events as NDJSON')
     .option('--kernel', 'also print every kernel log line')
     .option('--lang <locale>', 'en or zh-CN', parseLang, 'en' as Locale)
-    .action(async (file: string, o: { json?: boolean; kernel?: boolean; lang: Locale }) => {
+    .action(async (file: string, o: { json?: boolean; kernel?: boolean; lang: Locale; redact?: string }) => {
       const rec = await readRecording(file);
       for (const w of rec.warnings) process.stderr.write(`oomlab: warning: ${terminalSafe(w)}\n`);
+      if (o.redact) {
+        await writeRedacted(rec, o.redact);
+        process.stdout.write(`wrote ${terminalSafe(o.redact)} (host and user names, IP addresses, machine ids and local paths removed)\n`);
+        return setExit(exitCodes.ok);
+      }
       if (o.json) {
         process.stdout.write(terminalSafeJson(rec.header) + '\n');
         for (const e of rec.events) process.stdout.write(terminalSafeJson(e) + '\n');

@@ -3,7 +3,9 @@
 // terminal has it, SIGTERM -> cleanup then 143. Child processes (bin/oomlab.js).
 
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -71,6 +73,27 @@ describe('help and validate', () => {
     const ok = await runCli(['validate', good, join(ROOT, 'scenarios/recordings/growing-allocator.ndjson')]);
     expect(ok.code, ok.stdout + ok.stderr).toBe(0);
     expect(ok.stdout).toBe('');
+  });
+});
+
+describe('replay --redact', () => {
+  it('writes a shareable copy of a real recording: no host, user or absolute local path remains', async () => {
+    const src = readFileSync(join(ROOT, 'scenarios/recordings/kernel-line-to-owner.ndjson'), 'utf8');
+    const me = userInfo().username;
+    const planted = join(dir, 'planted.ndjson');
+    // As if recorded here: this machine's name, this user, the scenario in this checkout.
+    writeFileSync(planted, src.replaceAll('"host":"local"', `"host":"${me}@${hostname()}"`).replaceAll('/work/main/', ROOT));
+    const out = join(dir, 'shared.ndjson.gz');
+    const r = await runCli(['replay', planted, '--redact', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const text = gunzipSync(readFileSync(out)).toString('utf8');
+    for (const gone of [`"user":"${me}"`, `${me}@`, ROOT, '/root/', '/home/']) expect(text, gone).not.toContain(gone);
+    // the host's name as a word (a short one like "vm" is also inside "vmBytes")
+    expect(text).not.toMatch(new RegExp(`(?<![\\w.-])${hostname()}(?![\\w-])`));
+    expect(text).toContain('"kernel":"6.18.44-fc-v669"');
+    const rp = await runCli(['replay', out]);
+    expect(rp.code, rp.stderr).toBe(0);
+    expect(rp.stdout).toContain('events');
   });
 });
 
