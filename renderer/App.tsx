@@ -12,7 +12,7 @@ import { Home } from './components/Home';
 import { HostsView, type HostStatus } from './components/Hosts';
 import { HostKeyChanged, PromptDialog } from './components/Prompts';
 import { ScenariosView, type RunRequest } from './components/Scenarios';
-import { ExportRequest, LiveView, ReplayView, type ExportKind, type LiveInfo, type ReplayRecording, type SaveExport } from './components/Sessions';
+import { ExportRequest, LiveView, ReplayView, type ExportKind, type LiveInfo, type ReplayRecording, type SaveExport, type SaveShared } from './components/Sessions';
 import { I18nProvider, systemLocale, translator } from './i18n/i18n';
 import { LiveRun } from './state/live';
 import { ThemeContext, useTheme } from './theme/use-theme';
@@ -171,6 +171,11 @@ export function App({ api }: { api: OomlabApi }) {
     [api, attempt, locale], // savedNotice changes only with the locale
   );
 
+  const saveShared: SaveShared = useCallback(
+    (suggestedName: string, content: string) => void attempt(call(api.saveSharedRecording({ suggestedName, content }))).then(savedNotice),
+    [api, attempt, locale],
+  );
+
   const setLocale = useCallback((l: Locale | null) => void attempt(call(api.setLocale({ locale: l })).then(setSettings)), [api, attempt]);
 
   // ---- menu
@@ -277,12 +282,13 @@ export function App({ api }: { api: OomlabApi }) {
             (session === null ? (
               <p className="muted empty">{t('player.empty')}</p>
             ) : session.kind === 'replay' ? (
-              <ReplayView key={session.key} rec={session.rec} saveExport={saveExport} exportRequest={exportRequest} />
+              <ReplayView key={session.key} rec={session.rec} saveExport={saveExport} saveShared={saveShared} exportRequest={exportRequest} />
             ) : (
               <LiveView
                 live={session.live}
                 exportRequest={exportRequest}
                 saveExport={saveExport}
+                saveShared={saveShared}
                 onContinue={() => void attempt(call(api.continueRun({ runId: session.live.run.runId })))}
                 onStop={() => void attempt(call(api.stopRun({ runId: session.live.run.runId })))}
                 onSave={() => void attempt(call(api.saveRunRecording({ runId: session.live.run.runId }))).then(savedNotice)}

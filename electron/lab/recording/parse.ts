@@ -8,8 +8,8 @@
 // file from anyone, and what it holds goes on to the player, exports and CLI.
 
 import type { LabEvent } from '../events';
-import { READABLE_VERSIONS, RECORDING_FORMAT, type RecordingHeader } from './format';
-import { COMPACT_SAMPLE_KIND, SampleExpander } from './compact';
+import { READABLE_VERSIONS, RECORDING_FORMAT, RECORDING_VERSION, type RecordingHeader } from './format';
+import { COMPACT_SAMPLE_KIND, SampleCompactor, SampleExpander } from './compact';
 import { LabError } from '../errors';
 import { describeIssue, LabEventSchema, RecordingHeaderSchema } from './event-schema';
 
@@ -114,4 +114,12 @@ function isObject(v: unknown): v is Record<string, unknown> {
 /** One line of the file: the header, an event, or a compact sample (compact.ts). */
 export function recordingLine(value: RecordingHeader | LabEvent | Record<string, unknown>): string {
   return JSON.stringify(value) + '\n';
+}
+
+/** A whole recording as the writer writes it (version 2, compact samples), for copies made in memory. */
+export function recordingNdjson(header: RecordingHeader, events: readonly LabEvent[]): string {
+  const compactor = new SampleCompactor();
+  const lines = [recordingLine({ ...header, version: RECORDING_VERSION })];
+  for (const e of events) lines.push(recordingLine(e.kind === 'sample' ? compactor.compact(e) : e));
+  return lines.join('');
 }
