@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import type { LabEvent } from '../../../electron/lab/events';
 import { SUMMARIES } from '../../../electron/cli/summaries';
+import { parseRecording } from '../../../electron/lab/recording/parse';
+import { CSV_COLUMNS } from '../../../renderer/export/csv';
 import { quote } from '../../../electron/lab/ssh/quote';
 import { requireOrSkip } from '../../helpers/sshd';
 import { BIN, ROOT, leftovers, parseNdjson, runCli, spawnCli, until } from './oomlab-child';
@@ -94,6 +96,41 @@ describe('replay --redact', () => {
     const rp = await runCli(['replay', out]);
     expect(rp.code, rp.stderr).toBe(0);
     expect(rp.stdout).toContain('events');
+  });
+});
+
+describe('replay --csv / --html / --play', () => {
+  const demo = join(ROOT, 'scenarios/recordings/growing-allocator.ndjson');
+  const rec = () => parseRecording(readFileSync(demo, 'utf8'), demo);
+
+  it('--csv and --html write the whole run, as the app exports it', async () => {
+    const csv = join(dir, 'run.csv');
+    const html = join(dir, 'run.html');
+    const r = await runCli(['replay', demo, '--csv', csv, '--html', html]);
+    expect(r.code, r.stderr).toBe(0);
+    const { events } = rec();
+    const samples = events.filter((e) => e.kind === 'sample' && e.cgroup === 'target').length;
+    const rows = readFileSync(csv, 'utf8').trim().split('\n');
+    expect(rows[0]).toBe(CSV_COLUMNS.join(','));
+    expect(rows.length - 1).toBe(samples);
+    expect(r.stdout).toContain(`wrote ${csv} (${samples} samples)`);
+    const report = readFileSync(html, 'utf8');
+    expect((report.match(/<li class="(pass|fail)">/g) ?? []).length).toBe(events.filter((e) => e.kind === 'expectation').length);
+    expect(report).toContain('<title>');
+    expect(report).not.toMatch(/<script/i);
+    expect(r.stdout).toContain('the chart image needs a browser');
+  });
+
+  it('--play prints the timeline in real time, --speed N times faster', async () => {
+    const last = rec().events.at(-1)!.t;
+    const speed = 8;
+    const t0 = Date.now();
+    const r = await runCli(['replay', demo, '--play', '--speed', String(speed)]);
+    const took = Date.now() - t0;
+    expect(r.code, r.stderr).toBe(0);
+    expect(took).toBeGreaterThanOrEqual(last / speed);
+    expect(r.stdout).toContain(`${rec().events.length} events`);
+    expect((await runCli(['replay', demo, '--play', '--speed', '0'])).code).toBe(2);
   });
 });
 
