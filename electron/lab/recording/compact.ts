@@ -73,19 +73,74 @@ export class SampleCompactor {
   }
 }
 
-/** Reader side: one per file. Returns the full event (for the schema to check) or a problem. */
-export class SampleExpander {
-  private readonly prev = new Map<string, Record<string, unknown>>();
+/**
+ * How each field is checked. The reader checks only what a line carries: the
+ * rest comes from the series' previous sample, which was checked already, so
+ * every sample is checked in full at a fraction of a schema pass (an hour at
+ * 100 Hz is 360 000 of them). compact.test.ts holds this table to the schema.
+ */
+export const FIELD_TYPES: Record<Field | 'workingSetBytes' | 'pressure', 'number' | 'number|null' | 'boolean|null' | 'pressure|null'> = {
+  usageBytes: 'number',
+  limitBytes: 'number|null',
+  failcnt: 'number',
+  peakBytes: 'number|null',
+  cacheBytes: 'number',
+  rssBytes: 'number',
+  inactiveFileBytes: 'number',
+  workingSetBytes: 'number',
+  oomKills: 'number|null',
+  ooms: 'number|null',
+  underOom: 'boolean|null',
+  highEvents: 'number|null',
+  pressure: 'pressure|null',
+};
 
-  expand(line: Record<string, unknown>): Record<string, unknown> | string {
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const typeOf = (v: unknown) => (v === undefined ? 'nothing (missing)' : v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v);
+
+/** "usageBytes: expected number, got string" (the schema's words, event-schema.ts describeIssue), or null. */
+export function fieldProblem(field: keyof typeof FIELD_TYPES, v: unknown): string | null {
+  const type = FIELD_TYPES[field];
+  if (v === null && type !== 'number') return null;
+  if (type === 'boolean|null') return typeof v === 'boolean' ? null : `${field}: expected boolean, got ${typeOf(v)}`;
+  if (type === 'pressure|null') {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return `${field}: expected object, got ${typeOf(v)}`;
+    const p = v as Record<string, unknown>;
+    for (const k of ['someAvg10', 'fullAvg10']) if (!isNum(p[k])) return `${field}.${k}: expected number, got ${typeOf(p[k])}`;
+    return null;
+  }
+  return isNum(v) ? null : `${field}: expected number, got ${typeOf(v)}`;
+}
+
+/** Reader side: one per file. Returns the full, checked sample event, or a problem. */
+export class SampleExpander {
+  private readonly prev = new Map<string, Sample>();
+
+  expand(line: Record<string, unknown>): Sample | string {
     for (const k in line) if (!KNOWN.has(k)) return `compact sample: unknown field "${k}"`;
     const cgroup = line.c === undefined ? 'target' : line.c;
-    if (typeof cgroup !== 'string') return 'compact sample: "c" (the series) must be a string';
-    const before = this.prev.get(cgroup) ?? BASE;
-    const full: Record<string, unknown> = { kind: 'sample', t: line.t, cgroup };
-    for (const f of FIELDS) full[f] = line[KEYS[f]] === undefined ? before[f] : line[KEYS[f]];
-    full.pressure = line.s === undefined ? before.pressure : expandPressure(line.s);
-    full.workingSetBytes = line.w === undefined ? derivedWorkingSet(full) : line.w;
+    if (typeof cgroup !== 'string') return `cgroup: expected string, got ${typeOf(cgroup)}`;
+    const before: Omit<MemorySample, 'cgroup'> = this.prev.get(cgroup) ?? BASE;
+    const full = { ...before, kind: 'sample', t: line.t as number, cgroup } as Sample;
+    for (const f of FIELDS) {
+      const v = line[KEYS[f]];
+      if (v === undefined) continue;
+      const problem = fieldProblem(f, v);
+      if (problem) return problem;
+      (full as unknown as Record<string, unknown>)[f] = v;
+    }
+    if (line.s !== undefined) {
+      const p = expandPressure(line.s);
+      const problem = fieldProblem('pressure', p);
+      if (problem) return problem;
+      full.pressure = p as MemorySample['pressure'];
+    }
+    if (line.w === undefined) full.workingSetBytes = Math.max(0, full.usageBytes - full.inactiveFileBytes);
+    else {
+      const problem = fieldProblem('workingSetBytes', line.w);
+      if (problem) return problem;
+      full.workingSetBytes = line.w as number;
+    }
     this.prev.set(cgroup, full);
     return full;
   }

@@ -64,9 +64,11 @@ export function parseRecording(text: string, file = '<recording>'): ParsedRecord
     const problem = eventProblem(value);
     if (problem) throw new RecordingError(file, lineNo, problem);
     if (expander && (value as { kind: string }).kind === COMPACT_SAMPLE_KIND) {
+      // Expanded and checked field by field there (compact.ts): no second pass.
       const full = expander.expand(value as Record<string, unknown>);
       if (typeof full === 'string') throw new RecordingError(file, lineNo, full);
-      value = full;
+      events.push(full);
+      continue;
     }
     const event = LabEventSchema.safeParse(value);
     if (!event.success) throw new RecordingError(file, lineNo, describeIssue(event.error, value));
