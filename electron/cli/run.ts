@@ -12,6 +12,7 @@ import { LabError } from '../lab/errors';
 import type { ParamOverrides } from '../lab/scenario/load';
 import { runScenario, type RunResult } from '../lab/scenario/runner';
 import { hostProblem } from '../lab/session/host-problem';
+import { targetProblem } from '../lab/session/target-check';
 import { RunRecorder } from '../lab/session/run-recorder';
 import { headerFromRunStart } from '../lab/recording/format';
 import { terminalCaps } from './terminal-caps';
@@ -102,7 +103,7 @@ export async function runCommand(ref: string, o: RunCliOptions): Promise<number>
   const printer = new Printer({ write: (s) => process.stdout.write(s), locale: o.lang, tty: !o.json && caps.live, colour: !o.json && caps.colour, totalSteps: loaded.scenario.steps.length });
   try {
     session = await openHost(o);
-    const problem = hostProblem(session.facts);
+    const problem = hostProblem(session.facts) ?? (await targetProblem(session.transport, session.facts, loaded.scenario));
     if (problem) throw problem;
     if (interrupted) return interruptCode;
 

@@ -8,7 +8,7 @@ import { hostname, userInfo } from 'node:os';
 import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import type { LabEvent } from '../../../electron/lab/events';
 import { SUMMARIES } from '../../../electron/cli/summaries';
 import { parseRecording } from '../../../electron/lab/recording/parse';
@@ -173,6 +173,17 @@ describe.skipIf(pre.skip)('run on --host local', () => {
       expect(plain.out, JSON.stringify(env)).not.toMatch(COLOUR);
     }
     expect((await runCli(args, { TERM: 'xterm-256color' })).stdout).not.toMatch(COLOUR);
+  });
+
+  it.skipIf(spawnSync('kubectl', ['version', '--client']).status !== 0)('a pod scenario without a reachable Kubernetes API: one line before anything is created, exit 6', async () => {
+    const kubeconfig = join(dir, 'kubeconfig');
+    // An API server address where nothing listens.
+    writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters:\n- cluster: { server: "https://127.0.0.1:1" }\n  name: c\ncontexts:\n- context: { cluster: c, user: u }\n  name: x\ncurrent-context: x\nusers:\n- name: u\n  user: { token: t }\n');
+    const r = await runCli(['run', 'pod-two-workers-123mi', '--host', 'local', '--json', '--no-sweep'], { KUBECONFIG: kubeconfig });
+    expect(r.code, r.stderr).toBe(6);
+    expect(r.stdout).toBe(''); // no header, no run-start: nothing was created
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^oomlab: local: the Kubernetes API does not answer kubectl \(.*127\.0\.0\.1:1.*\); scenario pod-two-workers-123mi runs in a pod \(start the cluster/);
   });
 
   it('SIGTERM mid-run cleans up, then exits 143', async () => {
