@@ -4,10 +4,13 @@
 // build step is needed after `npm ci`.
 import { existsSync } from 'node:fs';
 
-// A reader that goes away (`oomlab replay f | head`) ends us quietly, as it ends git or ls.
+// A reader that goes away (`oomlab replay f | head`) ends us quietly, as it ends git or ls; a run
+// in progress first cleans up, as on SIGTERM (its handler is the one listening), and nothing more is written.
 process.stdout.on('error', (e) => {
-  if (e.code === 'EPIPE') process.exit(0);
-  throw e;
+  if (e.code !== 'EPIPE') throw e;
+  process.stdout.write = () => true;
+  if (process.listenerCount('SIGTERM') > 0) process.emit('SIGTERM', 'SIGTERM');
+  else process.exit(0);
 });
 
 const sources = new URL('../electron/cli.ts', import.meta.url);

@@ -19,7 +19,8 @@ Exit codes:
        or creating / removing the run's target failed
   7    bad input: a --host, scenario, recording, ssh config or other value (named in the message)
   70   internal error: a bug (run again with --debug for the stack trace)
-  130  interrupted (Ctrl-C; cleanup ran first)`;
+  130  interrupted (Ctrl-C; cleanup ran first)
+  143  terminated (SIGTERM; cleanup ran first)`;
 import { terminalSafe } from './cli/terminal-text';
 
 export async function main(argv: string[]): Promise<number> {

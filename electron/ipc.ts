@@ -229,6 +229,15 @@ export const requests = {
   openRecording: req(none).returns<OpenedRecording | null>(),
   listDemoRecordings: req(none).returns<DemoRecording[]>(),
   openDemoRecording: req(z.object({ name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,100}$/) }).strict()).returns<OpenedRecording>(),
+  /** Save dialog for a copy fit to share, redacted by the renderer (recording/redact.ts); checked, then written (gzip for .gz). */
+  saveSharedRecording: req(
+    z
+      .object({
+        suggestedName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_. -]{0,100}$/),
+        content: z.string().max(64 * 1024 * 1024),
+      })
+      .strict(),
+  ).returns<{ path: string } | null>(),
   saveExport: req(
     z
       .object({

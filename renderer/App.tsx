@@ -5,13 +5,14 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DemoRecording, HostEntry, HostInput, IpcError, MenuCommand, OomlabApi, OpenedRecording, Prompt, ScenarioSummary, Settings } from '../electron/ipc';
 import type { LabEvent, Locale } from '../electron/lab/events';
 import { parseRecording } from '../electron/lab/recording/parse';
+import { recordingFileText } from './state/recording-file';
 import { ApiError, call } from './api/client';
 import { ErrorList, type ShownError } from './components/Errors';
 import { Home } from './components/Home';
 import { HostsView, type HostStatus } from './components/Hosts';
 import { HostKeyChanged, PromptDialog } from './components/Prompts';
 import { ScenariosView, type RunRequest } from './components/Scenarios';
-import { ExportRequest, LiveView, ReplayView, type ExportKind, type LiveInfo, type ReplayRecording, type SaveExport } from './components/Sessions';
+import { ExportRequest, LiveView, ReplayView, type ExportKind, type LiveInfo, type ReplayRecording, type SaveExport, type SaveShared } from './components/Sessions';
 import { I18nProvider, systemLocale, translator } from './i18n/i18n';
 import { LiveRun } from './state/live';
 import { ThemeContext, useTheme } from './theme/use-theme';
@@ -116,7 +117,7 @@ export function App({ api }: { api: OomlabApi }) {
     const drop = (e: DragEvent) => {
       e.preventDefault();
       const file = e.dataTransfer?.files[0];
-      if (file) void file.text().then((text) => openText({ name: file.name, path: null, text }), report);
+      if (file) void recordingFileText(file).then((text) => openText({ name: file.name, path: null, text }), report);
     };
     window.addEventListener('dragover', over);
     window.addEventListener('drop', drop);
@@ -168,6 +169,11 @@ export function App({ api }: { api: OomlabApi }) {
     (kind: ExportKind, suggestedName: string, content: string) =>
       void attempt(call(api.saveExport({ kind, suggestedName: suggestedName.replace(/[^A-Za-z0-9_. -]/g, '_'), content }))).then(savedNotice),
     [api, attempt, locale], // savedNotice changes only with the locale
+  );
+
+  const saveShared: SaveShared = useCallback(
+    (suggestedName: string, content: string) => void attempt(call(api.saveSharedRecording({ suggestedName, content }))).then(savedNotice),
+    [api, attempt, locale],
   );
 
   const setLocale = useCallback((l: Locale | null) => void attempt(call(api.setLocale({ locale: l })).then(setSettings)), [api, attempt]);
@@ -277,12 +283,13 @@ export function App({ api }: { api: OomlabApi }) {
             (session === null ? (
               <p className="muted empty">{t('player.empty')}</p>
             ) : session.kind === 'replay' ? (
-              <ReplayView key={session.key} rec={session.rec} saveExport={saveExport} exportRequest={exportRequest} />
+              <ReplayView key={session.key} rec={session.rec} saveExport={saveExport} saveShared={saveShared} exportRequest={exportRequest} />
             ) : (
               <LiveView
                 live={session.live}
                 exportRequest={exportRequest}
                 saveExport={saveExport}
+                saveShared={saveShared}
                 onContinue={() => void attempt(call(api.continueRun({ runId: session.live.run.runId })))}
                 onStop={() => void attempt(call(api.stopRun({ runId: session.live.run.runId })))}
                 onSave={() => void attempt(call(api.saveRunRecording({ runId: session.live.run.runId }))).then(savedNotice)}

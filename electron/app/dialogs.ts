@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Dialogs, SaveKind } from './lab-service';
 
 const filters: Record<SaveKind, Electron.FileFilter[]> = {
-  recording: [{ name: 'OOM Lab recording', extensions: ['ndjson'] }],
+  recording: [{ name: 'OOM Lab recording', extensions: ['ndjson.gz', 'gz', 'ndjson'] }],
   png: [{ name: 'PNG image', extensions: ['png'] }],
   csv: [{ name: 'CSV', extensions: ['csv'] }],
   html: [{ name: 'HTML report', extensions: ['html'] }],

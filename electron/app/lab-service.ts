@@ -7,6 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RECORDING_EXTENSION } from '../lab/recording/format';
+import { parseRecording } from '../lab/recording/parse';
+import { gzipSync } from 'node:zlib';
 import type { LabEvent, Locale } from '../lab/events';
 import type { HostFacts } from '../lab/host/facts';
 import type { Transport } from '../lab/ssh/transport';
@@ -143,8 +146,8 @@ export class LabService {
       },
       saveRunRecording: async ({ runId }) => {
         const run = this.runs.get(runId);
-        run.recorder.flush();
-        const path = await this.deps.dialogs.saveFile('recording', `${run.scenarioId}-${runId}.ndjson`);
+        await run.recorder.flush();
+        const path = await this.deps.dialogs.saveFile('recording', `${run.scenarioId}-${runId}${RECORDING_EXTENSION}`);
         if (!path) return null;
         copyFileSync(run.recorder.path, path);
         return { path };
@@ -157,6 +160,18 @@ export class LabService {
       openDemoRecording: async ({ name }) => {
         if (!listDemos(this.deps.demoDir, this.deps.log).some((d) => d.name === name)) throw new UserError('recording-invalid', `No bundled recording named ${name}.`);
         return readRecordingFile(join(this.deps.demoDir, name));
+      },
+      saveSharedRecording: async ({ suggestedName, content }) => {
+        // Only a recording goes out under a recording's name.
+        try {
+          parseRecording(content, suggestedName);
+        } catch (e) {
+          throw new UserError('recording-invalid', (e as Error).message);
+        }
+        const path = await this.deps.dialogs.saveFile('recording', suggestedName);
+        if (!path) return null;
+        writeFileSync(path, path.endsWith('.gz') ? gzipSync(content) : content);
+        return { path };
       },
       saveExport: async ({ kind, suggestedName, content }) => {
         const path = await this.deps.dialogs.saveFile(kind, suggestedName);

@@ -3,6 +3,7 @@
 
 import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { recordingText } from '../lab/recording/read';
 import type { DemoRecording, OpenedRecording } from '../ipc';
 import { UserError } from './errors';
 
@@ -16,14 +17,20 @@ export function readRecordingFile(path: string): OpenedRecording {
     throw new UserError('io', `Cannot open ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`);
   }
   if (size > MAX_RECORDING_BYTES) throw new UserError('recording-invalid', `${path} is ${Math.round(size / 2 ** 20)} MiB; recordings larger than 512 MiB are not opened.`);
-  return { name: basename(path), path, text: readFileSync(path, 'utf8') };
+  let text: string;
+  try {
+    text = recordingText(readFileSync(path), path).text;
+  } catch (e) {
+    throw new UserError('recording-invalid', (e as Error).message);
+  }
+  return { name: basename(path), path, text };
 }
 
 /** The demos in `dir`; a file that is not a recording is logged and left out. */
 export function listDemos(dir: string, log: (msg: string) => void): DemoRecording[] {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.ndjson')).sort();
+    names = readdirSync(dir).filter((n) => n.endsWith('.ndjson') || n.endsWith('.ndjson.gz')).sort();
   } catch {
     return [];
   }
@@ -45,7 +52,8 @@ function firstLine(file: string): string {
   try {
     const buf = Buffer.alloc(256 * 1024);
     const n = readSync(fd, buf, 0, buf.length, 0);
-    const text = buf.subarray(0, n).toString('utf8');
+    // The first 256 KiB of a gzip file decode to at least the header (a sync flush follows it).
+    const text = recordingText(buf.subarray(0, n), file).text;
     const nl = text.indexOf('\n');
     return nl < 0 ? text : text.slice(0, nl);
   } finally {

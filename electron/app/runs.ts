@@ -7,6 +7,7 @@ import type { LabEvent } from '../lab/events';
 import type { HostFacts } from '../lab/host/facts';
 import { newRunId } from '../lab/session/run-id';
 import { RunRecorder } from '../lab/session/run-recorder';
+import { RECORDING_EXTENSION } from '../lab/recording/format';
 import type { Transport } from '../lab/ssh/transport';
 import type { PushName, PushPayloadOf, RunPhase } from '../ipc';
 import type { EnginePort } from './engine-port';
@@ -70,7 +71,7 @@ export class Runs {
       events: [],
       buffer: [],
       timer: null,
-      recorder: new RunRecorder(join(autosaveDir, `${id}.ndjson`)),
+      recorder: new RunRecorder(join(autosaveDir, `${id}${RECORDING_EXTENSION}`)),
       scenarioId: s.scenarioId,
       release: null,
       done: new Promise<void>((r) => (finish = r)),
@@ -100,9 +101,9 @@ export class Runs {
         if (err.code === 'internal') this.deps.log(`run ${id}: ${(e as Error).stack ?? e}`);
         onEvent({ kind: 'error', t: run.events.at(-1)?.t ?? 0, message: err.message });
       })
-      .finally(() => {
+      .finally(async () => {
         this.flush(run);
-        run.recorder.end();
+        await run.recorder.end().catch((e: Error) => this.deps.log(`run ${id}: recording: ${e.message}`));
         this.setPhase(run, 'ended', null);
         finish();
       });

@@ -3,7 +3,7 @@
 // so `oomlab --help` and `oomlab --version` start in a few tens of ms.
 import type { Command } from 'commander';
 import type { SetExit } from './options';
-import { SUMMARIES, type CommandName } from './summaries';
+import { EXAMPLES, SUMMARIES, type CommandName } from './summaries';
 
 type Register = (program: Command, setExit: SetExit) => void;
 
@@ -16,6 +16,7 @@ const LOADERS: Record<CommandName, () => Promise<Register>> = {
   probe: async () => (await import('./probe')).registerProbe,
   kmsg: async () => (await import('./kmsg')).registerKmsg,
   ui: async () => (await import('./ui')).registerUi,
+  validate: async () => (await import('./validate')).registerValidate,
 };
 
 const isCommand = (s: string | undefined): s is CommandName => s !== undefined && Object.hasOwn(SUMMARIES, s);
@@ -32,5 +33,6 @@ export async function registerCommands(program: Command, setExit: SetExit, args:
   for (const name of Object.keys(SUMMARIES) as CommandName[]) {
     if (name === invoked) (await LOADERS[name]())(program, setExit);
     else program.command(name).description(SUMMARIES[name]);
+    program.commands.find((c) => c.name() === name)?.addHelpText('after', `\nExample:\n  ${EXAMPLES[name]}\n`);
   }
 }

@@ -16,6 +16,8 @@ export const exitCodes = {
   host: 6,
   badInput: 7,
   interrupted: 130,
+  /** SIGTERM (128 + 15), after cleanup. */
+  terminated: 143,
   internal: 70,
 } as const;
 

@@ -11,8 +11,10 @@ import { terminalSafeDeep } from './terminal-text';
 export interface PrinterOptions {
   write: (text: string) => void;
   locale: Locale;
-  /** Colours and the live status line. */
+  /** The live status line (a terminal that can rewrite a line). */
   tty: boolean;
+  /** Colours; default: as tty. Off with NO_COLOR (terminal-caps.ts). */
+  colour?: boolean;
   /** Number of steps, for "step 1/2" (unknown in replays of cut-off runs). */
   totalSteps?: number;
   /** Print every kernel log line (replay --verbose). */
@@ -37,7 +39,7 @@ export class Printer {
   }
 
   private c(code: string, s: string): string {
-    return this.o.tty ? `\x1b[${code}m${s}\x1b[0m` : s;
+    return (this.o.colour ?? this.o.tty) ? `\x1b[${code}m${s}\x1b[0m` : s;
   }
 
   private line(s: string): void {

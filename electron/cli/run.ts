@@ -1,6 +1,8 @@
 // `oomlab run SCENARIO --host H`: runs a scenario on a host, prints it as it
 // happens (or its events as NDJSON with --json), optionally records it, and
-// exits 0 only if every expectation passed. Ctrl-C cleans up, then exits 130.
+// exits 0 only if every expectation passed. Ctrl-C cleans up, then exits 130;
+// SIGTERM the same, then 143. --json output starts with the recording header,
+// so it is a recording itself (`oomlab run … --json > x.ndjson; oomlab replay x.ndjson`).
 
 import type { Command } from 'commander';
 import { accessSync, constants } from 'node:fs';
@@ -10,7 +12,10 @@ import { LabError } from '../lab/errors';
 import type { ParamOverrides } from '../lab/scenario/load';
 import { runScenario, type RunResult } from '../lab/scenario/runner';
 import { hostProblem } from '../lab/session/host-problem';
+import { targetProblem } from '../lab/session/target-check';
 import { RunRecorder } from '../lab/session/run-recorder';
+import { headerFromRunStart } from '../lab/recording/format';
+import { terminalCaps } from './terminal-caps';
 import { bundledLibrary } from '../lab/session/scenario-library';
 import { appVersion } from './app-version';
 import { openHost, type HostSession } from './connect';
@@ -50,7 +55,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
       .description(SUMMARIES.run)
       .argument('<scenario>', 'a scenario file, or the id of a bundled one (see `oomlab scenarios`)'),
   )
-    .option('--record <file>', 'write the run as an NDJSON recording (replay it with `oomlab replay`)')
+    .option('--record <file>', 'write the run as a recording, gzip-compressed when FILE ends in .gz (replay it with `oomlab replay`)')
     .option('--interval-ms <n>', 'sampling interval in ms (default 50)', parseInterval)
     .option('--param <name=value>', "override a scenario parameter (repeatable)", parseParam)
     .option('--lang <locale>', 'narration language: en or zh-CN', parseLang, 'en' as Locale)
@@ -77,30 +82,34 @@ export async function runCommand(ref: string, o: RunCliOptions): Promise<number>
 
   const ac = new AbortController();
   let interrupted = false;
-  const onSigint = () => {
+  // The shell's convention: 128 + the signal's number.
+  let interruptCode: number = exitCodes.interrupted;
+  const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) {
       process.stderr.write('\noomlab: interrupted again; quitting without finishing cleanup (run `oomlab cleanup --host ...`)\n');
-      process.exit(exitCodes.interrupted);
+      process.exit(interruptCode);
     }
     interrupted = true;
-    process.stderr.write('\noomlab: interrupted; cleaning up (Ctrl-C again to quit at once)\n');
+    if (signal === 'SIGTERM') interruptCode = exitCodes.terminated;
+    process.stderr.write(`\noomlab: ${signal === 'SIGTERM' ? 'terminated' : 'interrupted'}; cleaning up (Ctrl-C again to quit at once)\n`);
     ac.abort(new Error('interrupted'));
   };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   let session: HostSession | null = null;
   const recorder = o.record ? new RunRecorder(o.record) : null;
-  const tty = !o.json && Boolean(process.stdout.isTTY);
-  const printer = new Printer({ write: (s) => process.stdout.write(s), locale: o.lang, tty, totalSteps: loaded.scenario.steps.length });
+  const caps = terminalCaps(process.stdout);
+  const printer = new Printer({ write: (s) => process.stdout.write(s), locale: o.lang, tty: !o.json && caps.live, colour: !o.json && caps.colour, totalSteps: loaded.scenario.steps.length });
   try {
     session = await openHost(o);
-    const problem = hostProblem(session.facts);
+    const problem = hostProblem(session.facts) ?? (await targetProblem(session.transport, session.facts, loaded.scenario));
     if (problem) throw problem;
-    if (interrupted) return exitCodes.interrupted;
+    if (interrupted) return interruptCode;
 
     const onEvent = (e: LabEvent) => {
       recorder?.write(e);
+      if (o.json && e.kind === 'run-start') process.stdout.write(terminalSafeJson(headerFromRunStart(e)) + '\n');
       if (o.json) process.stdout.write(terminalSafeJson(e) + '\n');
       else printer.print(e);
     };
@@ -120,23 +129,23 @@ export async function runCommand(ref: string, o: RunCliOptions): Promise<number>
     // Refused before it began (the scenario's requirements, or the sweep): the host's problem, not a run that failed.
     if (result.outcome === 'error' && result.events.length === 0) throw new LabError('host', result.reason ?? `${session.facts.host}: the run was refused`);
     if (o.record && !o.json) process.stdout.write(`recorded ${o.record}\n`);
-    if (interrupted) return exitCodes.interrupted;
+    if (interrupted) return interruptCode;
     switch (result.outcome) {
       case 'passed':
         return exitCodes.ok;
       case 'failed':
         return exitCodes.failed;
       case 'aborted':
-        return result.reason?.startsWith('the connection') ? exitCodes.connection : exitCodes.interrupted;
+        return result.reason?.startsWith('the connection') ? exitCodes.connection : interruptCode;
       case 'error':
         return exitCodes.host;
     }
     return exitCodes.internal;
   } finally {
     printer.finish();
-    recorder?.end();
+    await recorder?.end();
     await session?.transport.close().catch(() => {});
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }

@@ -18,6 +18,9 @@ import { formatTime } from '../format';
 import { useI18n } from '../i18n/i18n';
 import { samplesCsv } from '../export/csv';
 import { htmlReport } from '../export/html-report';
+import { foldAll } from '../state/fold';
+import { redactRecording } from '../../electron/lab/recording/redact';
+import { recordingNdjson } from '../../electron/lab/recording/parse';
 
 export interface ReplayRecording {
   name: string;
@@ -28,12 +31,15 @@ export interface ReplayRecording {
 
 export type ExportKind = 'png' | 'csv' | 'html';
 export type SaveExport = (kind: ExportKind, suggestedName: string, content: string) => void;
+/** Saves a redacted copy of a recording (the saveSharedRecording request). */
+export type SaveShared = (suggestedName: string, content: string) => void;
 
 const SPEEDS = [0.5, 1, 2, 4, 8] as const;
 
 export interface ReplayViewProps {
   rec: ReplayRecording;
   saveExport: SaveExport;
+  saveShared: SaveShared;
   exportRequest: ExportRequest;
   /** Where the cursor starts: the first step (a recording opened) or the end (a live run just finished). */
   startAt?: 'first-step' | 'end';
@@ -44,7 +50,7 @@ export interface ReplayViewProps {
   steps?: StepOutline[];
 }
 
-export function ReplayView({ rec, saveExport, exportRequest, startAt = 'first-step', extra, badge, steps }: ReplayViewProps) {
+export function ReplayView({ rec, saveExport, saveShared, exportRequest, startAt = 'first-step', extra, badge, steps }: ReplayViewProps) {
   const { t } = useI18n();
   const events = useMemo(() => replayOrder(rec.events), [rec.events]);
   const total = useMemo(() => duration(events), [events]);
@@ -95,7 +101,12 @@ export function ReplayView({ rec, saveExport, exportRequest, startAt = 'first-st
     if (to !== null) setTime(to);
   });
 
-  useExportRequests(exportRequest, cursor.state, chart, saveExport, rec.header.scenario.id);
+  // CSV and HTML hold the whole run, wherever the cursor is; the PNG is the chart as shown.
+  useExportRequests(exportRequest, cursor.state, chart, saveExport, rec.header.scenario.id, true, () => foldAll(events));
+  const share = () => {
+    const r = redactRecording(rec.header, rec.events);
+    saveShared(`${rec.header.scenario.id}-${rec.header.runId}-shared.ndjson.gz`, recordingNdjson(r.header, r.events));
+  };
 
   const controls = (
     <div className="replay-bar" data-testid="replay-bar" data-playing={playing}>
@@ -142,6 +153,9 @@ export function ReplayView({ rec, saveExport, exportRequest, startAt = 'first-st
       </label>
       {extra}
       <ExportButtons onExport={(k) => exportRequest.fire(k)} />
+      <button data-testid="save-shared" title={t('player.saveSharedHint')} onClick={share}>
+        {t('player.saveShared')}
+      </button>
       <button onClick={() => setHelp(true)} data-testid="keys-help" aria-keyshortcuts="?">
         ? {t('keys.button')}
       </button>
@@ -192,6 +206,7 @@ export function LiveView({
   onStop,
   onSave,
   saveExport,
+  saveShared,
   exportRequest,
 }: {
   live: LiveInfo;
@@ -199,6 +214,7 @@ export function LiveView({
   onStop: () => void;
   onSave: () => void;
   saveExport: SaveExport;
+  saveShared: SaveShared;
   exportRequest: ExportRequest;
 }) {
   const { t } = useI18n();
@@ -226,7 +242,7 @@ export function LiveView({
     else if (a.kind === 'fullscreen') toggleFullscreen(playerEl.current);
   });
   useExportRequests(exportRequest, view, chart, saveExport, live.scenario.id, review === null);
-  if (review) return <ReplayView rec={review} saveExport={saveExport} exportRequest={exportRequest} startAt="end" badge={`${t('player.live')} · ${t('player.ended')}`} extra={endedBar} steps={live.scenario.steps} />;
+  if (review) return <ReplayView rec={review} saveExport={saveExport} saveShared={saveShared} exportRequest={exportRequest} startAt="end" badge={`${t('player.live')} · ${t('player.ended')}`} extra={endedBar} steps={live.scenario.steps} />;
   const controls = (
     <div className="live-bar" data-testid="live-bar" data-phase={live.phase}>
       <span className="mode-badge live">● {t('player.live')}</span>
@@ -291,14 +307,16 @@ export class ExportRequest {
   }
 }
 
-function useExportRequests(req: ExportRequest, view: ViewState, chart: React.RefObject<Chart | null>, save: SaveExport, base: string, active = true) {
+function useExportRequests(req: ExportRequest, view: ViewState, chart: React.RefObject<Chart | null>, save: SaveExport, base: string, active = true, whole?: () => ViewState) {
   const { locale } = useI18n();
   const latest = useRef(view);
   latest.current = view;
+  const wholeRef = useRef(whole);
+  wholeRef.current = whole;
   useEffect(() => {
     if (!active) return;
     req.bind((kind) => {
-      const v = latest.current;
+      const v = kind === 'png' ? latest.current : (wholeRef.current?.() ?? latest.current);
       const png = chart.current?.toBase64Image('image/png') ?? null;
       const name = `${base}-${v.run?.runId ?? 'run'}`;
       if (kind === 'png') {

@@ -4,7 +4,7 @@
 // escapes it (numbers too: a recording is a file from anyone).
 
 import type { Locale } from '../../electron/lab/events';
-import { pickLocalized, translator } from '../i18n/i18n';
+import { pickLocalized, translator } from '../i18n/translate';
 import { formatBytes, formatKb, formatTime } from '../format';
 import type { ViewState } from '../state/view-state';
 import { html } from './html';

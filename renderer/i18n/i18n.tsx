@@ -3,23 +3,9 @@
 
 import { createContext, useContext, type ReactNode } from 'react';
 import type { Locale, Localized } from '../../electron/lab/events';
-import { messages, type MessageKey } from './messages';
+import { pickLocalized, translator, type Translate } from './translate';
 
-export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
-
-export function translator(locale: Locale): Translate {
-  const table = messages[locale];
-  return (key, vars) => {
-    const text = table[key] ?? messages.en[key] ?? key;
-    return vars ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m)) : text;
-  };
-}
-
-/** Text of a scenario or recording in the current language, English when it has none. */
-export function pickLocalized(locale: Locale, text: Localized | null | undefined): string {
-  if (!text) return '';
-  return text[locale] ?? text.en;
-}
+export { pickLocalized, translator, type Translate } from './translate';
 
 export function systemLocale(languages: readonly string[]): Locale {
   return languages.some((l) => l.toLowerCase().startsWith('zh')) ? 'zh-CN' : 'en';

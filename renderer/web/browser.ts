@@ -17,7 +17,7 @@ function pickFile(): Promise<File | null> {
   return new Promise((resolve) => {
     const input = document.createElement('input');
     input.type = 'file';
-    input.accept = '.ndjson,application/x-ndjson,application/json,text/plain';
+    input.accept = '.ndjson,.gz,application/gzip,application/x-ndjson,application/json,text/plain';
     input.addEventListener('change', () => resolve(input.files?.[0] ?? null), { once: true });
     input.addEventListener('cancel', () => resolve(null), { once: true });
     input.click();

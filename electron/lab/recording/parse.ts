@@ -8,7 +8,8 @@
 // file from anyone, and what it holds goes on to the player, exports and CLI.
 
 import type { LabEvent } from '../events';
-import { RECORDING_FORMAT, RECORDING_VERSION, type RecordingHeader } from './format';
+import { READABLE_VERSIONS, RECORDING_FORMAT, RECORDING_VERSION, type RecordingHeader } from './format';
+import { COMPACT_SAMPLE_KIND, SampleCompactor, SampleExpander } from './compact';
 import { LabError } from '../errors';
 import { describeIssue, LabEventSchema, RecordingHeaderSchema } from './event-schema';
 
@@ -44,6 +45,7 @@ export function parseRecording(text: string, file = '<recording>'): ParsedRecord
   const header = parseHeader(lines[0]!, file, !endsClean && lines.length === 1);
   const events: LabEvent[] = [];
   const warnings: string[] = [];
+  const expander = header.version >= 2 ? new SampleExpander() : null;
   for (let i = 1; i < lines.length; i++) {
     const lineNo = i + 1;
     const raw = lines[i]!;
@@ -61,6 +63,13 @@ export function parseRecording(text: string, file = '<recording>'): ParsedRecord
     }
     const problem = eventProblem(value);
     if (problem) throw new RecordingError(file, lineNo, problem);
+    if (expander && (value as { kind: string }).kind === COMPACT_SAMPLE_KIND) {
+      // Expanded and checked field by field there (compact.ts): no second pass.
+      const full = expander.expand(value as Record<string, unknown>);
+      if (typeof full === 'string') throw new RecordingError(file, lineNo, full);
+      events.push(full);
+      continue;
+    }
     const event = LabEventSchema.safeParse(value);
     if (!event.success) throw new RecordingError(file, lineNo, describeIssue(event.error, value));
     events.push(event.data);
@@ -79,11 +88,11 @@ function parseHeader(raw: string, file: string, truncated: boolean): RecordingHe
     const got = isObject(value) && 'format' in value ? ` (format ${JSON.stringify(value.format)})` : '';
     throw new RecordingError(file, 1, `not an OOM Lab recording${got}; expected format "${RECORDING_FORMAT}"`);
   }
-  if (value.version !== RECORDING_VERSION) {
+  if (typeof value.version !== 'number' || !READABLE_VERSIONS.includes(value.version)) {
     throw new RecordingError(
       file,
       1,
-      `recording format version ${JSON.stringify(value.version)} is not supported; this OOM Lab reads version ${RECORDING_VERSION}` +
+      `recording format version ${JSON.stringify(value.version)} is not supported; this OOM Lab reads versions ${READABLE_VERSIONS.join(' and ')}` +
         (typeof value.appVersion === 'string' ? ` (written by OOM Lab ${value.appVersion})` : ''),
     );
   }
@@ -104,7 +113,15 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** One line of the file: what the writer emits for the header and each event. */
-export function recordingLine(value: RecordingHeader | LabEvent): string {
+/** One line of the file: the header, an event, or a compact sample (compact.ts). */
+export function recordingLine(value: RecordingHeader | LabEvent | Record<string, unknown>): string {
   return JSON.stringify(value) + '\n';
+}
+
+/** A whole recording as the writer writes it (version 2, compact samples), for copies made in memory. */
+export function recordingNdjson(header: RecordingHeader, events: readonly LabEvent[]): string {
+  const compactor = new SampleCompactor();
+  const lines = [recordingLine({ ...header, version: RECORDING_VERSION })];
+  for (const e of events) lines.push(recordingLine(e.kind === 'sample' ? compactor.compact(e) : e));
+  return lines.join('');
 }

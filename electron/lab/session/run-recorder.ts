@@ -15,11 +15,12 @@ export class RunRecorder {
     this.writer?.write(e);
   }
 
-  flush(): void {
-    this.writer?.flush();
+  /** Resolves once every event so far is in the file. */
+  async flush(): Promise<void> {
+    await this.writer?.flush();
   }
 
-  end(): void {
-    this.writer?.end();
+  async end(): Promise<void> {
+    await this.writer?.end();
   }
 }

@@ -143,7 +143,7 @@ const LIMIT_123MI = 128974848;
 
 /** What a passing run of scenarios/two-workers-123mi.yaml must have recorded. */
 export function checkTwoWorkersRun(header: RecordingHeader, events: readonly LabEvent[]): void {
-  expect(header).toMatchObject({ format: 'oomlab-recording', version: 1, scenario: { id: 'two-workers-123mi' }, target: { limitBytes: LIMIT_123MI, swapPinned: true } });
+  expect(header).toMatchObject({ format: 'oomlab-recording', version: 2, scenario: { id: 'two-workers-123mi' }, target: { limitBytes: LIMIT_123MI, swapPinned: true } });
   expect(events[0]!.kind).toBe('run-start');
   expect(events[events.length - 1]).toMatchObject({ kind: 'run-end', outcome: 'passed' });
 

@@ -1,3 +1,4 @@
+import { terminalCaps } from '../../../electron/cli/terminal-caps';
 import { describe, expect, it } from 'vitest';
 import { Printer } from '../../../electron/cli/printer';
 import type { LabEvent } from '../../../electron/lab/events';
@@ -78,5 +79,15 @@ describe('Printer', () => {
     // On a TTY the only escapes are the printer's own colours.
     const tty = print(hostile, { tty: true, kernelLines: true });
     expect(tty.replace(/\x1b\[[0-9;]*m/g, '')).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]/);
+  });
+});
+
+describe('terminalCaps', () => {
+  it('colour and the live line only on a TTY; TERM=dumb drops both, NO_COLOR only colour', () => {
+    expect(terminalCaps({ isTTY: true }, { TERM: 'xterm' })).toEqual({ live: true, colour: true });
+    expect(terminalCaps({ isTTY: true }, { TERM: 'xterm', NO_COLOR: '1' })).toEqual({ live: true, colour: false });
+    expect(terminalCaps({ isTTY: true }, { TERM: 'xterm', NO_COLOR: '' })).toEqual({ live: true, colour: true });
+    expect(terminalCaps({ isTTY: true }, { TERM: 'dumb' })).toEqual({ live: false, colour: false });
+    expect(terminalCaps({}, { TERM: 'xterm' })).toEqual({ live: false, colour: false });
   });
 });

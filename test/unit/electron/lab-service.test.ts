@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import fake from './fake-electron';
 import { createEngine } from '../../../electron/app/engine';
 import { LabService } from '../../../electron/app/lab-service';
@@ -210,5 +211,15 @@ describe('recordings and exports', () => {
     expect(await h.saveExport({ kind: 'png', suggestedName: 'chart.png', content: bytes.toString('base64') })).toEqual({ path: png });
     expect(readFileSync(png)).toEqual(bytes);
     expect(await h.saveExport({ kind: 'csv', suggestedName: 'x.csv', content: 'a,b\n' })).toBeNull();
+  });
+
+  it('saves a shared copy gzip-compressed, and only if it is a recording', async () => {
+    const h = service().handlers();
+    const text = readFileSync(join(root, 'scenarios/recordings/growing-allocator.ndjson'), 'utf8');
+    const out = join(dir, 'shared.ndjson.gz');
+    fake.dialog.saveAnswers.push({ canceled: false, filePath: out });
+    expect(await h.saveSharedRecording({ suggestedName: 'shared.ndjson.gz', content: text })).toEqual({ path: out });
+    expect(gunzipSync(readFileSync(out)).toString('utf8')).toBe(text);
+    await expect(h.saveSharedRecording({ suggestedName: 'x.ndjson.gz', content: 'not a recording\n' })).rejects.toMatchObject({ code: 'recording-invalid' });
   });
 });

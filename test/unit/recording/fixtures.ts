@@ -29,7 +29,7 @@ export const facts: HostFacts = {
 
 export const header: RecordingHeader = {
   format: 'oomlab-recording',
-  version: 1,
+  version: 2,
   appVersion: '0.1.0',
   runId: 'r-test',
   scenario: { id: 'two-workers-123mi', title: { en: 'Two workers', 'zh-CN': '两个进程' }, file: 'scenarios/two-workers-123mi.yaml' },

@@ -32,9 +32,9 @@ describe('parseRecording', () => {
   });
 
   it('rejects an unknown version, naming file, line and both versions', () => {
-    const v2 = recordingLine({ ...header, version: 2 }) + recordingLine(events[0]!);
+    const v2 = recordingLine({ ...header, version: 3 }) + recordingLine(events[0]!);
     expect(() => parseRecording(v2, 'new.ndjson')).toThrow(RecordingError);
-    expect(() => parseRecording(v2, 'new.ndjson')).toThrow(/^new\.ndjson:1: recording format version 2 is not supported; this OOM Lab reads version 1 \(written by OOM Lab 0\.1\.0\)$/);
+    expect(() => parseRecording(v2, 'new.ndjson')).toThrow(/^new\.ndjson:1: recording format version 3 is not supported; this OOM Lab reads versions 1 and 2 \(written by OOM Lab 0\.1\.0\)$/);
   });
 
   it('rejects a file of another format', () => {

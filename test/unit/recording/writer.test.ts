@@ -32,8 +32,8 @@ describe('RecordingWriter', () => {
     const path = tmp();
     const w = new RecordingWriter(path, header);
     for (const e of events) w.write(e);
-    w.end();
-    w.end(); // idempotent
+    await w.end();
+    await w.end(); // idempotent
     expect(w.eventsWritten).toBe(events.length);
     const r = await readRecording(path);
     expect(r.header).toEqual(header);
@@ -54,19 +54,19 @@ describe('RecordingWriter', () => {
       const r = await readRecording(path);
       expect(r.events.map((e) => e.t)).toEqual([10, 20]);
     } finally {
-      w.end();
+      await w.end();
     }
   });
 
-  it('flushes early when the buffer is large', () => {
+  it('flushes early when the buffer is large', async () => {
     const path = tmp();
-    const w = new RecordingWriter(path, header, { flushMs: 1000, maxBufferBytes: 1000 });
+    const w = new RecordingWriter(path, header, { flushMs: 1000, maxBufferBytes: 100 });
     try {
       for (let i = 0; i < 10; i++) w.write(sample(i, i));
-      // ~400 bytes per sample: at least two early flushes happened synchronously
+      // ~100 bytes per compact sample: at least two early flushes happened synchronously
       expect(readFileSync(path, 'utf8').split('\n').length).toBeGreaterThan(3);
     } finally {
-      w.end();
+      await w.end();
     }
   });
 
@@ -94,9 +94,9 @@ describe('RecordingWriter', () => {
     expect(r.warnings.length).toBeLessThanOrEqual(1);
   });
 
-  it('refuses writes after end', () => {
+  it('refuses writes after end', async () => {
     const w = new RecordingWriter(tmp(), header);
-    w.end();
+    await w.end();
     expect(() => w.write(events[0]!)).toThrow(/already closed/);
   });
 

@@ -91,7 +91,7 @@ describe('RunRecorder', () => {
     const start = { kind: 'run-start', t: 0, runId: 'r1', appVersion: 't', startedAt: '2026-12-02T00:00:00Z', scenario: { id: 's', title: { en: 'S' } }, host: { host: 'local' }, target: { kind: 'cgroup-v1', path: '/x', limitBytes: 1, swapPinned: true } };
     r.write(start as never);
     r.write({ kind: 'warning', t: 1, message: 'during' } as never);
-    r.end();
+    await r.end();
     const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind?: string; format?: string; runId?: string });
     expect(lines[0]).toMatchObject({ format: 'oomlab-recording', runId: 'r1' });
     expect(lines.slice(1).map((l) => l.kind)).toEqual(['run-start', 'warning']);
