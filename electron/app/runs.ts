@@ -10,6 +10,7 @@ import { RunRecorder } from '../lab/session/run-recorder';
 import type { Transport } from '../lab/ssh/transport';
 import type { PushName, PushPayloadOf, RunPhase } from '../ipc';
 import type { EnginePort } from './engine-port';
+import type { PauseControl } from '../lab/scenario/pause';
 import { UserError } from './errors';
 
 export type Push = <K extends PushName>(name: K, payload: PushPayloadOf<K>) => void;
@@ -84,12 +85,15 @@ export class Runs {
       run.buffer.push(e);
       run.timer ??= setTimeout(() => this.flush(run), this.deps.pushIntervalMs ?? 50);
     };
-    const beforeStep = async (index: number) => {
+    const beforeStep = async (index: number, control: PauseControl) => {
       if (!s.pauseBetweenSteps || index === 0 || run.abort.signal.aborted) return;
+      // Frozen before the screen says "paused", thawed before it says "running".
+      await control.pause();
       this.flush(run);
       this.setPhase(run, 'waiting', index);
       await new Promise<void>((r) => (run.release = r));
       run.release = null;
+      await control.resume();
       if (!run.abort.signal.aborted) this.setPhase(run, 'running', null);
     };
 

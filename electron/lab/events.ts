@@ -124,6 +124,13 @@ export type LabEventBody =
       /** Pods: the waiting/termination message, or a Kubernetes Event ("Warning BackOff: Back-off restarting ..."). */
       message?: string | null;
     }
+  /**
+   * The run paused (between steps, or mid-step): frozen = the kernel froze the target (how names the mechanism);
+   * otherwise only the runner waits and warning says why. Sampling goes on; waits and step timeouts stop counting.
+   */
+  | { kind: 'pause'; step: number | null; frozen: boolean; how: string | null; warning: string | null }
+  /** The pause ended after pausedMs; the target was thawed first. */
+  | { kind: 'resume'; step: number | null; pausedMs: number }
   | { kind: 'warning'; message: string }
   | { kind: 'error'; message: string };
 

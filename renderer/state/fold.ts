@@ -122,6 +122,13 @@ export function fold(state: ViewState, event: LabEvent): ViewState {
     }
     case 'status':
       return { ...s, t, count, statuses: { ...s.statuses, [`${event.subject}/${event.name}`]: { ...event } } };
+    case 'pause':
+      return { ...s, t, count, pauses: [...s.pauses, { t: event.t, endT: null, step: event.step, frozen: event.frozen, how: event.how, warning: event.warning }] };
+    case 'resume': {
+      const last = s.pauses.at(-1);
+      if (!last || last.endT !== null) return { ...s, t, count };
+      return { ...s, t, count, pauses: [...s.pauses.slice(0, -1), { ...last, endT: event.t }] };
+    }
     case 'warning':
     case 'error':
       return { ...s, t, count, notices: [...s.notices, { t: event.t, level: event.kind, message: event.message }] };

@@ -105,6 +105,8 @@ export interface ViewState {
   actions: AppendList<TimedText & { step: number | null }>;
   statuses: Record<string, EventOf<'status'> & { t: number }>;
   notices: NoticeView[];
+  /** Pauses of the run (endT null while it lasts): the chart shades them. */
+  pauses: PauseView[];
 }
 
 export function initialState(): ViewState {
@@ -125,7 +127,17 @@ export function initialState(): ViewState {
     actions: emptyList(),
     statuses: {},
     notices: [],
+    pauses: [],
   };
+}
+
+export interface PauseView {
+  t: number;
+  endT: number | null;
+  step: number | null;
+  frozen: boolean;
+  how: string | null;
+  warning: string | null;
 }
 
 /** The steps a run will go through, known before they start (scenario file or a whole recording). */

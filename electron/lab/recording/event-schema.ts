@@ -43,6 +43,7 @@ export const HostFactsSchema = z.object({
   problems: z.array(str),
   user: str.optional(),
   unifiedMount: nullable(str).optional(),
+  freezerMount: nullable(str).optional(),
   v2Controllers: z.array(str).optional(),
   v2SubtreeControl: z.array(str).optional(),
   selfMemoryCgroup: nullable(str).optional(),
@@ -198,6 +199,8 @@ export const LabEventSchema = z.discriminatedUnion('kind', [
     oomKilled: z.boolean(),
     message: nullable(str).optional(),
   }),
+  z.object({ kind: z.literal('pause'), t, step: nullable(int), frozen: z.boolean(), how: nullable(str), warning: nullable(str) }),
+  z.object({ kind: z.literal('resume'), t, step: nullable(int), pausedMs: num }),
   z.object({ kind: z.literal('warning'), t, message: str }),
   z.object({ kind: z.literal('error'), t, message: str }),
 ]);

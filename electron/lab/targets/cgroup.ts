@@ -18,7 +18,7 @@ import { createUnderLease, type Lease } from './lease';
 import type { HostFacts } from '../host/facts';
 import type { MemorySample, ProcessRow, TargetKind } from '../events';
 import type { EmitEvent, RemoteContext } from '../remote';
-import { Script, sh } from '../ssh/quote';
+import { asRoot, Script, sh } from '../ssh/quote';
 import type { Transport } from '../ssh/transport';
 import type { CgroupKind } from '../sampler/source';
 import type { WorkloadHandle, WorkloadSpec } from '../workloads/spec';
@@ -36,6 +36,7 @@ import {
 } from './names';
 import { startCgroupWorkload } from './cgroup-workload';
 import { runAsRoot } from './exec';
+import { freezeCgroup, freezerDirOf, thawCgroup } from './freeze';
 import { listProcessesOnce, readSampleOnce } from './sample-once';
 import { DESTROY_FNS, WRITE_FN } from './shell';
 import { KNOBS_BY_KIND, TargetError, UnsupportedKnobError, type Knob, type KnobValues, type Target, type TargetSpec } from './target';
@@ -77,6 +78,10 @@ export class CgroupTarget implements Target {
   swapPinned: boolean;
   readonly warnings: string[] = [];
   private readonly parent: string;
+  /** v1: the same target in the freezer hierarchy (pauses freeze it), when the host mounts one. */
+  private readonly freezerDir: string | null;
+  private freezerMade = false;
+  private freezerFailed: string | null = null;
   private lease: Lease | null = null;
 
   constructor(
@@ -97,6 +102,7 @@ export class CgroupTarget implements Target {
     this.scratchDir = `${SCRATCH_PREFIX}${spec.runId}`;
     this.limitBytes = spec.limitBytes;
     this.swapPinned = (spec.swap ?? 'pinned') === 'pinned';
+    this.freezerDir = kind === 'cgroup-v1' ? freezerDirOf(facts, this.path) : null;
   }
 
   private run(what: string, script: string, timeoutMs = 30_000): Promise<string> {
@@ -166,6 +172,12 @@ mkdir -p -m 0700 "$S" || { echo "cannot create $S" >&2; oomlab_destroy "$T" "$R"
 ( ${new Script(setup)} ) || { oomlab_destroy "$T" "$R" "$S"; rmdir "$P" 2>/dev/null; exit 1; }
 `;
     const out = await this.run('cannot create', script);
+    if (this.freezerDir) {
+      // The freezer is a hierarchy of its own: the same names under its mount, joined by the workload (wrapper.ts).
+      const r = await this.transport.exec(asRoot(sh`mkdir -p ${this.freezerDir}`, this.facts.root), { timeoutMs: 30_000 });
+      if (r.code === 0) this.freezerMade = true;
+      else this.freezerFailed = `cannot create ${this.freezerDir} (${r.stderr.trim()})`;
+    }
     if (out.includes('@noswapmax')) {
       if (this.facts.swapTotalBytes > 0) {
         this.swapPinned = false;
@@ -219,13 +231,42 @@ ${new Script(body)}`);
     return listProcessesOnce(this.transport, this.facts, this);
   }
 
-  /** Create (idempotent) the leaf cgroup wl-<id> a workload joins. */
+  /** Create (idempotent) the leaf cgroup wl-<id> a workload joins (and its freezer twin on v1). */
   async prepareWorkload(workload: string): Promise<WorkloadCgroup> {
     const leaf = leafName(workload);
     const dir = `${this.path}/${leaf}`;
+    const fz = this.freezerMade ? `${this.freezerDir}/${leaf}` : '';
     await this.run(`cannot create the workload cgroup ${leaf} in`, sh`[ -d ${this.path} ] || { echo "the target does not exist" >&2; exit 1; }
-[ -d ${dir} ] || mkdir ${dir}`);
+[ -d ${dir} ] || mkdir ${dir}
+[ -z ${fz} ] || [ -d ${fz} ] || mkdir ${fz}`);
     return { workload, dir, procsFile: `${dir}/cgroup.procs`, hierarchyPath: `${this.hierarchyPath}/${leaf}` };
+  }
+
+  /** The v1 freezer leaf a workload joins, and the target's freezer dir (thawed when a channel dies), or null. */
+  freezerOf(workload: string): { procsFile: string; targetDir: string } | null {
+    return this.freezerMade && this.freezerDir ? { procsFile: `${this.freezerDir}/${leafName(workload)}/cgroup.procs`, targetDir: this.freezerDir } : null;
+  }
+
+  freezeProblem(): string | null {
+    if (this.kind === 'cgroup-v2') return null;
+    if (!this.freezerDir) return `${this.transport.label} mounts no v1 freezer hierarchy`;
+    return this.freezerFailed;
+  }
+
+  async freeze(): Promise<string> {
+    if (this.kind === 'cgroup-v2') {
+      await freezeCgroup(this.transport, this.facts, 'cgroup-v2', this.path);
+      return `cgroup.freeze on ${this.path}`;
+    }
+    const problem = this.freezeProblem();
+    if (problem || !this.freezerDir) throw new TargetError(problem ?? 'no freezer');
+    await freezeCgroup(this.transport, this.facts, 'cgroup-v1', this.freezerDir);
+    return `freezer.state on ${this.freezerDir}`;
+  }
+
+  async thaw(): Promise<void> {
+    if (this.kind === 'cgroup-v2') return thawCgroup(this.transport, this.facts, 'cgroup-v2', this.path);
+    if (this.freezerDir && this.freezerMade) await thawCgroup(this.transport, this.facts, 'cgroup-v1', this.freezerDir);
   }
 
   workloadOfCgroup(path: string | null): string | null {
@@ -237,8 +278,13 @@ ${new Script(body)}`);
   }
 
   async destroy(): Promise<void> {
-    const script = sh`${DESTROY_FNS}oomlab_destroy ${this.path} ${this.ownerRecord} ${this.scratchDir} || exit 1
+    const fz = this.freezerDir ?? '';
+    const thawV2 = this.kind === 'cgroup-v2' ? sh`[ -f ${`${this.path}/cgroup.freeze`} ] && printf '0\n' > ${`${this.path}/cgroup.freeze`} 2>/dev/null` : ':';
+    // oomlab_destroy thaws the v1 freezer twin before killing and removes it after (shell.ts).
+    const script = sh`${DESTROY_FNS}${new Script(thawV2)}
+oomlab_destroy ${this.path} ${this.ownerRecord} ${this.scratchDir} || exit 1
 rmdir ${this.parent} 2>/dev/null
+[ -z ${fz} ] || rmdir ${`${fz.slice(0, fz.lastIndexOf('/'))}`} 2>/dev/null
 exit 0`;
     let last: unknown;
     // The script retries for ~3 s itself; a second round covers a transient exec failure.

@@ -33,6 +33,9 @@ export const DESTROY_FNS = new Script(`oomlab_kill() {
 }
 oomlab_destroy() {
   T=$1
+  # A v1 target paused by a run has a frozen twin in the freezer hierarchy: a frozen task ignores SIGKILL until thawed.
+  case $T in */memory/*) F="\${T%%/memory/*}/freezer/\${T#*/memory/}" ;; *) F= ;; esac
+  [ -n "$F" ] && [ -f "$F/freezer.state" ] && printf 'THAWED\n' > "$F/freezer.state" 2>/dev/null
   if [ -d "$T" ]; then
     tries=0
     while :; do
@@ -48,6 +51,10 @@ oomlab_destroy() {
       fi
       sleep 0.05
     done
+  fi
+  if [ -n "$F" ] && [ -d "$F" ]; then
+    for d in "$F"/*/; do [ -d "$d" ] && rmdir "\${d%/}" 2>/dev/null; done
+    rmdir "$F" 2>/dev/null
   fi
   rm -f "$2"
   rm -rf "$3"
