@@ -1,7 +1,7 @@
 // What the player shows, derived only from LabEvents by fold(). Live runs and
 // replays build exactly this, so a replay looks like the run did.
 
-import type { EventOf, LabEvent, Localized, ProcessRow } from '../../electron/lab/events';
+import type { ActionWait, EventOf, LabEvent, Localized, ProcessRow } from '../../electron/lab/events';
 import type { OomKillReport } from '../../electron/lab/kernel/report';
 import { emptyList, type AppendList } from './append-list';
 
@@ -36,6 +36,8 @@ export interface StepView {
   status: StepStatus;
   message: string | null;
   expectations: ExpectationView[];
+  /** What the step waits for now (its last action was a wait), until its next action or its end. */
+  waiting: (ActionWait & { t: number }) | null;
 }
 
 export interface KillView {

@@ -168,7 +168,7 @@ export const LabEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('run-end'), t, outcome: z.enum(['passed', 'failed', 'error', 'aborted']), reason: nullable(str) }),
   z.object({ kind: z.literal('step-start'), t, index: int, title: Localized, narration: Localized }),
   z.object({ kind: z.literal('step-end'), t, index: int, outcome: z.enum(['ok', 'failed', 'timeout', 'error', 'skipped']), message: nullable(str) }),
-  z.object({ kind: z.literal('action'), t, step: nullable(int), text: str, read: HostReadingSchema.optional() }),
+  z.object({ kind: z.literal('action'), t, step: nullable(int), text: str, read: HostReadingSchema.optional(), wait: z.object({ what: str, usage: z.boolean(), forMs: nullable(num) }).optional() }),
   MemorySampleSchema.extend({ kind: z.literal('sample'), t }),
   z.object({ kind: z.literal('processes'), t, cgroup: str, processes: z.array(ProcessRowSchema) }),
   z.object({ kind: z.literal('kernel-line'), t, raw: str }),
