@@ -157,8 +157,8 @@ function PauseBanner({ view }: { view: ViewState }) {
 function Outcome({ view, mode }: { view: ViewState; mode: PlayerProps['mode'] }) {
   const { t } = useI18n();
   // A replay before its end is a replay, not a run going on now.
-  if (!view.end && mode === 'replay') return <span className="badge replaying" data-testid="outcome">{t('player.replay')}</span>;
-  if (!view.end) return <span className="badge running" data-testid="outcome">{t('player.running')}</span>;
+  if (!view.end && mode === 'replay') return <span className="badge replaying" data-testid="run-badge">{t('player.replay')}</span>;
+  if (!view.end) return <span className="badge running" data-testid="run-badge">{t('player.running')}</span>;
   return (
     <span className={`badge outcome-${view.end.outcome}`} data-testid="outcome" title={view.end.reason ?? ''}>
       {t(`player.outcome.${view.end.outcome}`)}

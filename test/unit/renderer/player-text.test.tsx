@@ -57,10 +57,10 @@ describe('the badge', () => {
   it('a replay before its end says Replay, never Running; at the end the outcome', () => {
     const ev = handBuiltRun();
     const mid = render(upTo(ev, 500), 'replay');
-    expect(mid).toMatch(/data-testid="outcome"[^>]*>Replay</);
+    expect(mid).toMatch(/data-testid="run-badge"[^>]*>Replay</);
     expect(mid).not.toContain('Running');
     expect(render(ev, 'replay')).toMatch(/data-testid="outcome"[^>]*>Passed</);
-    expect(render(upTo(ev, 500), 'live')).toMatch(/data-testid="outcome"[^>]*>Running</);
+    expect(render(upTo(ev, 500), 'live')).toMatch(/data-testid="run-badge"[^>]*>Running</);
   });
 });
 
