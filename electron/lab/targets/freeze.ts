@@ -12,6 +12,7 @@ import type { HostFacts } from '../host/facts';
 import type { Transport } from '../ssh/transport';
 import { runAsRoot } from './exec';
 import { WRITE_FN } from './shell';
+import { TargetError } from './target';
 
 /** How long a freeze may take before the pause falls back to the runner only (a task in D state stalls v1 FREEZING). */
 export const FREEZE_WAIT_SEC = 5;
@@ -66,4 +67,37 @@ w ${`${dir}/${file}`} ${value}`, 30_000);
 export async function dockerPause(transport: Transport, facts: HostFacts, container: string, pause: boolean): Promise<void> {
   const verb = pause ? 'pause' : 'unpause';
   await runAsRoot(transport, facts, `cannot ${verb} ${container}`, command(['docker', verb, container]), 30_000);
+}
+
+/** Where a cgroup the lab did not make lives (a pod's container). */
+export interface FreezeSite {
+  transport: Transport;
+  facts: HostFacts;
+  kind: FreezeKind;
+}
+
+/**
+ * Freeze/thaw for a cgroup found on the host: its v1 freezer twin (the runtime makes one per hierarchy) or v2
+ * cgroup.freeze. memoryDir is asked only when the pause comes (a pod's container is found after create).
+ */
+export function cgroupFreezer(site: () => FreezeSite, memoryDir: () => string): { freeze(): Promise<string>; thaw(): Promise<void>; problem(): string | null } {
+  const dirOf = (s: FreezeSite) => (s.kind === 'cgroup-v2' ? memoryDir() : freezerDirOf(s.facts, memoryDir()));
+  return {
+    problem: () => {
+      const s = site();
+      return s.kind === 'cgroup-v1' && !freezerMountOf(s.facts) ? `${s.transport.label} mounts no v1 freezer hierarchy` : null;
+    },
+    freeze: async () => {
+      const s = site();
+      const dir = dirOf(s);
+      if (!dir) throw new TargetError(`${s.transport.label}: no freezer cgroup for ${memoryDir()}`);
+      await freezeCgroup(s.transport, s.facts, s.kind, dir);
+      return `${s.kind === 'cgroup-v1' ? 'freezer.state' : 'cgroup.freeze'} on ${dir}`;
+    },
+    thaw: async () => {
+      const s = site();
+      const dir = dirOf(s);
+      if (dir) await thawCgroup(s.transport, s.facts, s.kind, dir);
+    },
+  };
 }

@@ -20,6 +20,7 @@
 // pod-watch.ts follows the pod, pod-locate.ts finds its cgroups, pod-sweep.ts
 // removes what crashed runs left.
 
+import { cgroupFreezer } from './freeze';
 import type { HostFacts } from '../host/facts';
 import type { LabEvent, LabEventBody, MemorySample, ProcessRow } from '../events';
 import type { EmitEvent, RemoteContext } from '../remote';
@@ -112,6 +113,12 @@ export class PodTarget implements Target {
     this.cgroupKind = /\/memory$/.test(this.mount) ? 'cgroup-v1' : 'cgroup-v2';
     this.kubectl = new Kubectl(transport, facts, kubectlConfig(facts, opts, transport.label), opts.onKubectl);
   }
+
+  // A pause freezes the container's cgroup (freeze.ts): the runtime's exec put the workloads in it.
+  private readonly freezer = cgroupFreezer(() => ({ transport: this.transport, facts: this.facts, kind: this.cgroupKind }), () => this.containerCgroup().dir);
+  readonly freeze = () => this.freezer.freeze();
+  readonly thaw = () => this.freezer.thaw();
+  readonly freezeProblem = () => this.freezer.problem();
 
   get path(): string {
     return this.dir ?? `pod:${this.namespace}/${this.name}`;
