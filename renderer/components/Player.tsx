@@ -149,7 +149,7 @@ function PauseBanner({ view }: { view: ViewState }) {
   if (!p || p.endT !== null || view.end) return null;
   return (
     <div className={`pause-banner${p.frozen ? '' : ' unfrozen'}`} role="status" data-testid="pause-banner" data-frozen={p.frozen}>
-      ⏸ {t('player.paused')}: {p.frozen ? t('player.pausedFrozen', { how: p.how ?? '' }) : t('player.pausedNotFrozen', { why: p.warning ?? '' })}
+      {t('player.paused')}: {p.frozen ? t('player.pausedFrozen', { how: p.how ?? '' }) : t('player.pausedNotFrozen', { why: p.warning ?? '' })}
     </div>
   );
 }
