@@ -36,7 +36,8 @@ export interface RunRequest {
   runId: string;
   onEvent(e: LabEvent): void;
   /** Awaited before each step (index >= 1) starts: lets the user pause between steps. */
-  beforeStep(index: number, control: PauseControl): Promise<void>;
+  /** Absent when the user does not pause between steps (then no warning about freezing either). */
+  beforeStep?(index: number, control: PauseControl): Promise<void>;
   signal: AbortSignal;
 }
 

@@ -86,7 +86,7 @@ export class Runs {
       run.timer ??= setTimeout(() => this.flush(run), this.deps.pushIntervalMs ?? 50);
     };
     const beforeStep = async (index: number, control: PauseControl) => {
-      if (!s.pauseBetweenSteps || index === 0 || run.abort.signal.aborted) return;
+      if (index === 0 || run.abort.signal.aborted) return;
       // Frozen before the screen says "paused", thawed before it says "running".
       await control.pause();
       this.flush(run);
@@ -98,7 +98,7 @@ export class Runs {
     };
 
     void this.deps.engine
-      .run({ transport: s.transport, facts: s.facts, scenarioId: s.scenarioId, params: s.params, runId: id, onEvent, beforeStep, signal: run.abort.signal })
+      .run({ transport: s.transport, facts: s.facts, scenarioId: s.scenarioId, params: s.params, runId: id, onEvent, beforeStep: s.pauseBetweenSteps ? beforeStep : undefined, signal: run.abort.signal })
       .catch((e) => {
         const err = this.deps.engine.classify(e) ?? { code: 'internal', message: (e as Error).message };
         if (err.code === 'internal') this.deps.log(`run ${id}: ${(e as Error).stack ?? e}`);
