@@ -17,7 +17,7 @@ describe('a pause on a host that cannot freeze', () => {
     const transport = new LocalTransport();
     const facts = { ...handBuiltFacts, freezerMount: null };
     const events: LabEvent[] = [];
-    const r = new RunState({ transport, facts, onEvent: (e) => events.push(e) } as unknown as RunOptions, 'r1');
+    const r = new RunState({ transport, facts, onEvent: (e: LabEvent) => events.push(e) } as unknown as RunOptions, 'r1');
     let now = 100;
     r.clock = { startEpochMs: 0, toRunTime: (x) => x, hostNow: () => now, now: () => now } as HostClock;
     r.target = createCgroupTarget(transport, facts, { runId: 'r1', limitBytes: 32 << 20, appVersion: 'test' });
