@@ -1,14 +1,16 @@
 // Re-records the shipped recordings (scenarios/recordings/<id>.ndjson) with
 // real runs, exactly as a user would make one:
 //   oomlab run <id> --host local --record <file> --no-sweep
-// Every plain-cgroup scenario is run (docker-* / pod-* scenarios belong to their
-// targets); one whose `requires` this host cannot meet is skipped with the
+// Every plain-cgroup scenario is run by default; docker-* scenarios when named
+// (they need the host's dockerd; pod-* ones need an API server and are not
+// recorded here). One whose `requires` this host cannot meet is skipped with the
 // reason, and its old recording is kept. A recording is only replaced when the
 // run passed and the new file reads back with every expectation passed, so a
 // failed run never ships.
 //
 //   npx tsx scenarios/record.ts                 every plain-cgroup scenario, on this machine
 //   npx tsx scenarios/record.ts growing-allocator pid1-survives
+//   npx tsx scenarios/record.ts docker-growing-allocator   (on the host's real dockerd)
 //   npx tsx scenarios/record.ts --host root@vm:22 --identity KEY --known-hosts KH   (any `oomlab run` host flags)
 
 import { spawn } from 'node:child_process';
@@ -26,6 +28,11 @@ const BIN = join(ROOT, 'bin/oomlab.js');
 /** The scenarios this library records: plain cgroup targets. */
 export function isPlainCgroup(s: { id: string; target: { kind: string } }): boolean {
   return s.target.kind === 'cgroup' && !s.id.startsWith('docker-') && !s.id.startsWith('pod-');
+}
+
+/** Recorded when named: container scenarios, run on the host's own dockerd. */
+export function isDocker(s: { target: { kind: string } }): boolean {
+  return s.target.kind === 'docker';
 }
 
 function runCli(args: string[]): Promise<{ code: number | null; stderr: string }> {
@@ -53,10 +60,10 @@ async function main(argv: string[]): Promise<number> {
   }
   if (!hostFlags.includes('--host')) hostFlags.push('--host', 'local');
 
-  const all = (await bundledScenarios()).filter((l) => isPlainCgroup(l.scenario));
+  const all = (await bundledScenarios()).filter((l) => isPlainCgroup(l.scenario) || (ids.includes(l.scenario.id) && isDocker(l.scenario)));
   const unknown = ids.filter((id) => !all.some((l) => l.scenario.id === id));
   if (unknown.length) {
-    process.stderr.write(`record: no plain-cgroup scenario with id ${unknown.join(', ')} (have: ${all.map((l) => l.scenario.id).join(', ')})\n`);
+    process.stderr.write(`record: no plain-cgroup or docker scenario with id ${unknown.join(', ')} (have: ${all.map((l) => l.scenario.id).join(', ')})\n`);
     return 2;
   }
   const chosen = ids.length ? all.filter((l) => ids.includes(l.scenario.id)) : all;

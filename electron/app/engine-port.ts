@@ -2,6 +2,7 @@
 // engine.ts implements it with the real engine (ssh, probe, scenario runner);
 // lab-service.ts only speaks to this, so the glue stays thin and testable.
 
+import type { PauseControl } from '../lab/scenario/pause-control';
 import type { LabEvent } from '../lab/events';
 import type { HostFacts } from '../lab/host/facts';
 import type { Transport } from '../lab/ssh/transport';
@@ -36,7 +37,8 @@ export interface RunRequest {
   runId: string;
   onEvent(e: LabEvent): void;
   /** Awaited before each step (index >= 1) starts: lets the user pause between steps. */
-  beforeStep(index: number): Promise<void>;
+  /** Absent when the user does not pause between steps (then no warning about freezing either). */
+  beforeStep?(index: number, control: PauseControl): Promise<void>;
   signal: AbortSignal;
 }
 

@@ -11,6 +11,7 @@ import { RECORDING_EXTENSION } from '../lab/recording/format';
 import type { Transport } from '../lab/ssh/transport';
 import type { PushName, PushPayloadOf, RunPhase } from '../ipc';
 import type { EnginePort } from './engine-port';
+import type { PauseControl } from '../lab/scenario/pause-control';
 import { UserError } from './errors';
 
 export type Push = <K extends PushName>(name: K, payload: PushPayloadOf<K>) => void;
@@ -85,17 +86,20 @@ export class Runs {
       run.buffer.push(e);
       run.timer ??= setTimeout(() => this.flush(run), this.deps.pushIntervalMs ?? 50);
     };
-    const beforeStep = async (index: number) => {
-      if (!s.pauseBetweenSteps || index === 0 || run.abort.signal.aborted) return;
+    const beforeStep = async (index: number, control: PauseControl) => {
+      if (index === 0 || run.abort.signal.aborted) return;
+      // Frozen before the screen says "paused", thawed before it says "running".
+      await control.pause();
       this.flush(run);
       this.setPhase(run, 'waiting', index);
       await new Promise<void>((r) => (run.release = r));
       run.release = null;
+      await control.resume();
       if (!run.abort.signal.aborted) this.setPhase(run, 'running', null);
     };
 
     void this.deps.engine
-      .run({ transport: s.transport, facts: s.facts, scenarioId: s.scenarioId, params: s.params, runId: id, onEvent, beforeStep, signal: run.abort.signal })
+      .run({ transport: s.transport, facts: s.facts, scenarioId: s.scenarioId, params: s.params, runId: id, onEvent, beforeStep: s.pauseBetweenSteps ? beforeStep : undefined, signal: run.abort.signal })
       .catch((e) => {
         const err = this.deps.engine.classify(e) ?? { code: 'internal', message: (e as Error).message };
         if (err.code === 'internal') this.deps.log(`run ${id}: ${(e as Error).stack ?? e}`);

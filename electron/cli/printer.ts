@@ -122,6 +122,12 @@ export class Printer {
       case 'status':
         this.line(`  ${this.stamp(e.t)} ${e.subject} ${e.name}: ${e.phase}${e.reason ? ` (${e.reason})` : ''}${e.exitCode !== null ? `, exit ${e.exitCode}` : ''}`);
         return;
+      case 'pause':
+        this.line(`  ${this.stamp(e.t)} ${this.c('1;36', '⏸ paused')}${e.frozen ? ` (frozen: ${e.how})` : ''}${e.warning ? ` ${this.c('33', `— ${e.warning}`)}` : ''}`);
+        return;
+      case 'resume':
+        this.line(`  ${this.stamp(e.t)} ${this.c('1;36', '▶ resumed')} after ${(e.pausedMs / 1000).toFixed(1)} s`);
+        return;
       case 'warning':
         this.line(`  ${this.stamp(e.t)} ${this.c('33', `warning: ${e.message}`)}`);
         return;

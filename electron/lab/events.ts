@@ -86,6 +86,14 @@ export type HostReading =
       members: Array<{ pid: number; comm: string; cmdline: string }>;
     };
 
+/** What a wait action waits for, shown by the step panel until the step's next action: usage = the condition is on usage. */
+export interface ActionWait {
+  what: string;
+  usage: boolean;
+  /** A plain hold (`wait: {for}`): how long. */
+  forMs: number | null;
+}
+
 export type LabEventBody =
   | {
       kind: 'run-start';
@@ -102,7 +110,7 @@ export type LabEventBody =
   /** skipped: the host does not offer what the step requires (message says what). */
   | { kind: 'step-end'; index: number; outcome: 'ok' | 'failed' | 'timeout' | 'error' | 'skipped'; message: string | null }
   /** Something the lab did (created a cgroup, wrote a knob), for the timeline; `read` carries what it read from the host. */
-  | { kind: 'action'; step: number | null; text: string; read?: HostReading }
+  | { kind: 'action'; step: number | null; text: string; read?: HostReading; wait?: ActionWait }
   | ({ kind: 'sample' } & MemorySample)
   | { kind: 'processes'; cgroup: string; processes: ProcessRow[] }
   | { kind: 'kernel-line'; raw: string }
@@ -124,6 +132,13 @@ export type LabEventBody =
       /** Pods: the waiting/termination message, or a Kubernetes Event ("Warning BackOff: Back-off restarting ..."). */
       message?: string | null;
     }
+  /**
+   * The run paused (between steps, or mid-step): frozen = the kernel froze the target (how names the mechanism);
+   * otherwise only the runner waits and warning says why. Sampling goes on; waits and step timeouts stop counting.
+   */
+  | { kind: 'pause'; step: number | null; frozen: boolean; how: string | null; warning: string | null }
+  /** The pause ended after pausedMs; the target was thawed first. */
+  | { kind: 'resume'; step: number | null; pausedMs: number }
   | { kind: 'warning'; message: string }
   | { kind: 'error'; message: string };
 

@@ -179,6 +179,7 @@ function draw(c: Chart, p: LabChartProps, box: HTMLDivElement | null): void {
     box.dataset.samples = String(m.samples);
     box.dataset.killMarkers = String(m.markers.filter((k) => k.kind === 'kill').length);
     box.dataset.stepMarkers = String(m.markers.filter((k) => k.kind === 'step').length);
+    box.dataset.pauseSpans = String(m.markers.filter((k) => k.kind === 'pause').length);
     box.dataset.limitLine = String(m.markers.some((k) => k.kind === 'limit'));
     box.dataset.lastX = String(m.series[0]?.data.at(-1)?.x ?? 0);
     box.dataset.xMin = String(x.min);
@@ -198,6 +199,9 @@ function annotation(m: Marker, text: string, pal: ChartPalette): AnnotationOptio
       borderDash: [6, 4],
       label: { display: true, content: text, position: 'end', backgroundColor: pal.limitLabel, color: pal.labelText, font: { size: 11 } },
     };
+  }
+  if (m.kind === 'pause') {
+    return { type: 'box', xMin: m.x, xMax: m.x2, backgroundColor: pal.pause, borderWidth: 0, label: { display: true, content: text, position: { x: 'center', y: 'start' }, color: pal.text, font: { size: 11 } } };
   }
   const kill = m.kind === 'kill';
   return {

@@ -19,7 +19,15 @@ export interface SeriesModel {
 export type Marker =
   | { kind: 'kill'; id: string; x: number; comm: string; pid: number }
   | { kind: 'step'; id: string; x: number; index: number }
-  | { kind: 'limit'; id: string; y: number; bytes: number };
+  | { kind: 'limit'; id: string; y: number; bytes: number }
+  /** A pause of the run (x to x2, seconds): shaded, the samples in it are the frozen flat line. */
+  | { kind: 'pause'; id: string; x: number; x2: number };
+
+/** A pause span in ms; to = the run's latest t while it lasts. */
+export interface PauseSpan {
+  from: number;
+  to: number;
+}
 
 export interface ChartModel {
   series: SeriesModel[];
@@ -67,6 +75,7 @@ export function memoryModel(
   xMaxMs: number,
   buckets: number,
   win: XWindow = null,
+  pauses: readonly PauseSpan[] = [],
 ): ChartModel {
   const out: SeriesModel[] = [
     { key: 'usage', data: series(list, buckets, (p) => mib(p.usage), win), dashed: false, stepped: false },
@@ -74,7 +83,7 @@ export function memoryModel(
     { key: 'cache', data: series(list, buckets, (p) => mib(p.cache), win), dashed: false, stepped: false },
     { key: 'peak', data: series(list, buckets, (p) => mib(p.peak), win), dashed: true, stepped: true },
   ];
-  const markers: Marker[] = [...stepMarkers(steps), ...killMarkers(kills)];
+  const markers: Marker[] = [...pauseMarkers(pauses), ...stepMarkers(steps), ...killMarkers(kills)];
   // The limit as a line across the chart; when a step changed it, as a stepped series instead.
   const limits = limitValues(list);
   if (limits.size === 1) {
@@ -103,6 +112,10 @@ export function countersModel(
 
 function finish(out: SeriesModel[], markers: Marker[], list: AppendList<SamplePoint> | undefined, xMaxMs: number): ChartModel {
   return { series: out, markers, points: out.reduce((n, s) => n + s.data.length, 0), samples: list?.length ?? 0, xMax: xMaxMs / 1000 };
+}
+
+function pauseMarkers(pauses: readonly PauseSpan[]): Marker[] {
+  return pauses.map((p, i) => ({ kind: 'pause', id: `pause${i}`, x: p.from / 1000, x2: Math.max(p.from, p.to) / 1000 }));
 }
 
 function stepMarkers(steps: readonly StepView[]): Marker[] {

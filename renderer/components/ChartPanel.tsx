@@ -33,10 +33,12 @@ export function ChartPanel({ view, xMaxMs, win, setWin, onChart }: ChartPanelPro
   const memLabels = { usage: t('chart.usage'), workingSet: t('chart.workingSet'), cache: t('chart.cache'), peak: t('chart.peak'), limit: t('chart.limit') };
   const cntLabels = { failcnt: t('chart.failcnt'), oomKills: t('chart.oomKills') };
   const markerLabel = useCallback(
-    (m: Marker) => (m.kind === 'kill' ? t('chart.kill', { comm: m.comm, pid: m.pid }) : m.kind === 'step' ? t('player.step', { n: m.index + 1 }) : `${t('chart.limit')} ${formatBytes(m.bytes)}`),
+    (m: Marker) =>
+      m.kind === 'kill' ? t('chart.kill', { comm: m.comm, pid: m.pid }) : m.kind === 'step' ? t('player.step', { n: m.index + 1 }) : m.kind === 'pause' ? t('chart.paused') : `${t('chart.limit')} ${formatBytes(m.bytes)}`,
     [t],
   );
   const sum = summarizeChart(series, view.kills);
+  const pauses = view.pauses.map((p) => ({ from: p.t, to: p.endT ?? view.t }));
 
   return (
     <>
@@ -65,7 +67,7 @@ export function ChartPanel({ view, xMaxMs, win, setWin, onChart }: ChartPanelPro
         yFormat={(v) => `${v.toFixed(0)}`}
         markerLabel={markerLabel}
         onChart={onChart}
-        model={(b, w) => memoryModel(series, view.kills, view.steps, xMaxMs, b, w)}
+        model={(b, w) => memoryModel(series, view.kills, view.steps, xMaxMs, b, w, pauses)}
         win={win}
         onWindow={setWin}
         theme={theme}

@@ -52,9 +52,10 @@ export function Player({ view, outline, xMaxMs, controls, onSelectStep, onChart,
             </div>
           )}
         </div>
-        <Outcome view={view} />
+        <Outcome view={view} mode={mode} />
       </header>
       <div className="player-controls">{controls}</div>
+      <PauseBanner view={view} />
       <div className="player-body">
         <ol className="steps" data-testid="steps" aria-label={t('scenarios.steps')}>
           {steps.map((s) => (
@@ -73,6 +74,11 @@ export function Player({ view, outline, xMaxMs, controls, onSelectStep, onChart,
                 {t('player.step', { n: s.index + 1 })}: {pick(s.title)}
                 <span className="sr-only"> ({t(`stepStatus.${s.status}`)})</span>
               </button>
+              {s.status === 'running' && s.waiting && (
+                <div className="step-wait" data-testid="step-wait" role="status">
+                  {waitText(s.waiting, series, view.pauses.at(-1)?.endT === null, t)}
+                </div>
+              )}
               {s.message && <div className="step-message">{s.message}</div>}
               {s.expectations.length > 0 && (
                 <ul className="expectations">
@@ -136,14 +142,36 @@ export function Player({ view, outline, xMaxMs, controls, onSelectStep, onChart,
   );
 }
 
-function Outcome({ view }: { view: ViewState }) {
+/** While a pause lasts: frozen by the kernel, or the warning that the workloads go on. */
+function PauseBanner({ view }: { view: ViewState }) {
   const { t } = useI18n();
-  if (!view.end) return <span className="badge running">{t('player.running')}</span>;
+  const p = view.pauses.at(-1);
+  if (!p || p.endT !== null || view.end) return null;
+  return (
+    <div className={`pause-banner${p.frozen ? '' : ' unfrozen'}`} role="status" data-testid="pause-banner" data-frozen={p.frozen}>
+      {t('player.paused')}: {p.frozen ? t('player.pausedFrozen', { how: p.how ?? '' }) : t('player.pausedNotFrozen', { why: p.warning ?? '' })}
+    </div>
+  );
+}
+
+function Outcome({ view, mode }: { view: ViewState; mode: PlayerProps['mode'] }) {
+  const { t } = useI18n();
+  // A replay before its end is a replay, not a run going on now.
+  if (!view.end && mode === 'replay') return <span className="badge replaying" data-testid="run-badge">{t('player.replay')}</span>;
+  if (!view.end) return <span className="badge running" data-testid="run-badge">{t('player.running')}</span>;
   return (
     <span className={`badge outcome-${view.end.outcome}`} data-testid="outcome" title={view.end.reason ?? ''}>
       {t(`player.outcome.${view.end.outcome}`)}
     </span>
   );
+}
+
+/** "waiting for usage ≥ 75% of the limit — now 18.0 MiB", "holding 1 s", and whether a pause holds it. */
+function waitText(w: NonNullable<StepView['waiting']>, series: ViewState['series'][string] | undefined, paused: boolean, t: Translate): string {
+  const last = series && series.length > 0 ? series.items[series.length - 1] : undefined;
+  const base = w.forMs !== null || /^\d/.test(w.what) ? t('player.holding', { what: w.what }) : t('player.waitingFor', { what: w.what });
+  const now = w.usage && last ? ` — ${t('player.waitNow', { usage: formatBytes(last.usage) })}` : '';
+  return `${base}${now}${paused ? ` (${t('player.pausedShort')})` : ''}`;
 }
 
 function formatLast(p: { usage: number; limit: number | null; failcnt: number; oomKills: number | null }, t: Translate): string {
@@ -189,6 +217,7 @@ export function mergeSteps(outline: StepOutline[], seen: StepView[]): StepView[]
             status: 'pending',
             message: null,
             expectations: s?.expectations ?? [],
+            waiting: null,
           },
     );
   }

@@ -2,7 +2,7 @@
 // arrive; replays fold the recording's events up to the cursor. No clocks, no
 // I/O, no randomness: the same events always give the same view.
 
-import type { EventOf, LabEvent } from '../../electron/lab/events';
+import type { ActionWait, EventOf, LabEvent } from '../../electron/lab/events';
 import { append, emptyList } from './append-list';
 import { initialState, type ProcessView, type StepView, type ViewState } from './view-state';
 
@@ -37,7 +37,7 @@ export function fold(state: ViewState, event: LabEvent): ViewState {
         ...s,
         t,
         count,
-        steps: withStep(s.steps, event.index, (st) => ({ ...st, endT: event.t, status: event.outcome, message: event.message })),
+        steps: withStep(s.steps, event.index, (st) => ({ ...st, endT: event.t, status: event.outcome, message: event.message, waiting: null })),
       };
     case 'expectation':
       return {
@@ -49,8 +49,13 @@ export function fold(state: ViewState, event: LabEvent): ViewState {
           expectations: [...st.expectations, { t: event.t, text: event.text, passed: event.passed, observed: event.observed }],
         })),
       };
-    case 'action':
-      return { ...s, t, count, actions: append(s.actions, { t: event.t, step: event.step, text: event.text }) };
+    case 'action': {
+      const actions = append(s.actions, { t: event.t, step: event.step, text: event.text });
+      if (event.step === null) return { ...s, t, count, actions };
+      // Any action of the step ends the wait before it; a wait action starts one.
+      const w = event.wait ?? waitOfText(event.text);
+      return { ...s, t, count, actions, steps: withStep(s.steps, event.step, (st) => ({ ...st, waiting: w ? { ...w, t: event.t } : null })) };
+    }
     case 'sample':
       return { ...s, t, count, series: { ...s.series, [event.cgroup]: append(s.series[event.cgroup] ?? emptyList(), toPoint(event)) } };
     case 'processes':
@@ -122,6 +127,13 @@ export function fold(state: ViewState, event: LabEvent): ViewState {
     }
     case 'status':
       return { ...s, t, count, statuses: { ...s.statuses, [`${event.subject}/${event.name}`]: { ...event } } };
+    case 'pause':
+      return { ...s, t, count, pauses: [...s.pauses, { t: event.t, endT: null, step: event.step, frozen: event.frozen, how: event.how, warning: event.warning }] };
+    case 'resume': {
+      const last = s.pauses.at(-1);
+      if (!last || last.endT !== null) return { ...s, t, count };
+      return { ...s, t, count, pauses: [...s.pauses.slice(0, -1), { ...last, endT: event.t }] };
+    }
     case 'warning':
     case 'error':
       return { ...s, t, count, notices: [...s.notices, { t: event.t, level: event.kind, message: event.message }] };
@@ -159,10 +171,18 @@ export function concernsRun(s: ViewState, e: EventOf<'oom-kill'>): boolean {
   return within(e.report.memcg) || within(e.report.taskMemcg);
 }
 
+/** Recordings made before actions carried `wait`: the engine's own wording ("wait for X (at most D)", "wait D"). */
+export function waitOfText(text: string): ActionWait | null {
+  const m = /^wait for (.+) \(at most [^)]+\)$/.exec(text);
+  if (m) return { what: m[1]!, usage: /^(usage|working set) /.test(m[1]!), forMs: null };
+  const hold = /^wait (\d[\d.]* (?:ms|s|min))$/.exec(text);
+  return hold ? { what: hold[1]!, usage: false, forMs: null } : null;
+}
+
 function withStep(steps: StepView[], index: number, f: (s: StepView) => StepView): StepView[] {
   const out = steps.slice();
   for (let i = out.length; i <= index; i++) {
-    out[i] ??= { index: i, title: { en: '' }, narration: { en: '' }, startT: null, endT: null, status: 'pending', message: null, expectations: [] };
+    out[i] ??= { index: i, title: { en: '' }, narration: { en: '' }, startT: null, endT: null, status: 'pending', message: null, expectations: [], waiting: null };
   }
   out[index] = f(out[index]!);
   return out;

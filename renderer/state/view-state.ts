@@ -1,7 +1,7 @@
 // What the player shows, derived only from LabEvents by fold(). Live runs and
 // replays build exactly this, so a replay looks like the run did.
 
-import type { EventOf, LabEvent, Localized, ProcessRow } from '../../electron/lab/events';
+import type { ActionWait, EventOf, LabEvent, Localized, ProcessRow } from '../../electron/lab/events';
 import type { OomKillReport } from '../../electron/lab/kernel/report';
 import { emptyList, type AppendList } from './append-list';
 
@@ -36,6 +36,8 @@ export interface StepView {
   status: StepStatus;
   message: string | null;
   expectations: ExpectationView[];
+  /** What the step waits for now (its last action was a wait), until its next action or its end. */
+  waiting: (ActionWait & { t: number }) | null;
 }
 
 export interface KillView {
@@ -105,6 +107,8 @@ export interface ViewState {
   actions: AppendList<TimedText & { step: number | null }>;
   statuses: Record<string, EventOf<'status'> & { t: number }>;
   notices: NoticeView[];
+  /** Pauses of the run (endT null while it lasts): the chart shades them. */
+  pauses: PauseView[];
 }
 
 export function initialState(): ViewState {
@@ -125,7 +129,17 @@ export function initialState(): ViewState {
     actions: emptyList(),
     statuses: {},
     notices: [],
+    pauses: [],
   };
+}
+
+export interface PauseView {
+  t: number;
+  endT: number | null;
+  step: number | null;
+  frozen: boolean;
+  how: string | null;
+  warning: string | null;
 }
 
 /** The steps a run will go through, known before they start (scenario file or a whole recording). */

@@ -31,6 +31,7 @@ export const CHART_VARS = {
   labelText: '--chart-label-text',
   killLabel: '--chart-kill-label',
   stepLabel: '--chart-step-label',
+  pause: '--chart-pause',
   limitLabel: '--chart-limit-label',
   text: '--chart-text',
   grid: '--chart-grid',

@@ -55,6 +55,8 @@ export interface HostFacts {
   dockerDaemon?: string | null;
   /** How to run kubectl: "kubectl", "k3s kubectl", or null. */
   kubectl?: 'kubectl' | 'k3s kubectl' | null;
+  /** The v1 freezer hierarchy's mount (pauses freeze the target there), when there is one. */
+  freezerMount?: string | null;
   /** kernel.dmesg_restrict (1: only privileged users read the kernel log). */
   dmesgRestrict?: number | null;
 }

@@ -156,6 +156,7 @@ export function parseProbeOutput(stdout: string, host: string): HostFacts {
     problems,
     ...(single.get('user') ? { user: single.get('user')! } : {}),
     unifiedMount: unified,
+    freezerMount: v1Mounts.find((m) => m.options.includes('freezer'))?.path ?? null,
     ...(memKind === 'v2' ? { v2Controllers: memCtl ?? [], v2SubtreeControl: memSub ?? [] } : {}),
     selfMemoryCgroup,
     toolPaths,

@@ -63,12 +63,12 @@ async function stop(run: RunState, workload: string): Promise<void> {
 
 async function wait(run: RunState, w: WaitAction): Promise<void> {
   if (w.for !== undefined) {
-    run.action(`wait ${formatDuration(w.for)}`);
+    run.say({ kind: 'action', step: run.stepIndex, text: `wait ${formatDuration(w.for)}`, wait: { what: formatDuration(w.for), usage: false, forMs: w.for } });
     return run.gate.sleep(w.for);
   }
   const timeout = w.timeout ?? DEFAULT_WAIT_MS;
   const what = describeWait(w);
-  run.action(`wait for ${what} (at most ${formatDuration(timeout)})`);
+  run.say({ kind: 'action', step: run.stepIndex, text: `wait for ${what} (at most ${formatDuration(timeout)})`, wait: { what, usage: w.usage !== undefined || w.workingSet !== undefined, forMs: null } });
   const started = run.now();
   const met = await run.gate.until(
     () => waitMet(w, { events: run.events, stepStart: run.stepStart }),

@@ -20,8 +20,18 @@ export class Aborted extends Error {
   }
 }
 
+/** A wait's deadline, held while the run is paused: a pause does not count against it. */
+interface Deadline {
+  remainingMs: number;
+  armedAt: number;
+  timer: NodeJS.Timeout | null;
+  fire: () => void;
+}
+
 export class EventGate {
   private readonly waiters = new Set<() => void>();
+  private readonly deadlines = new Set<Deadline>();
+  private paused = false;
 
   constructor(
     private readonly signal: AbortSignal,
@@ -34,14 +44,49 @@ export class EventGate {
     for (const w of [...this.waiters]) w();
   }
 
+  /** Every deadline stops counting until resume(). */
+  pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    for (const d of this.deadlines) this.disarm(d);
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    for (const d of this.deadlines) this.arm(d);
+  }
+
+  private arm(d: Deadline): void {
+    d.armedAt = performance.now();
+    d.timer = setTimeout(d.fire, Math.max(0, d.remainingMs));
+  }
+
+  private disarm(d: Deadline): void {
+    if (!d.timer) return;
+    clearTimeout(d.timer);
+    d.timer = null;
+    d.remainingMs -= performance.now() - d.armedAt;
+  }
+
   /** Resolves with check()'s non-null result; re-checked on every notify(). */
   until<T>(check: () => T | null, timeoutMs: number, onTimeout: () => string): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const first = check();
       if (first !== null) return resolve(first);
       if (this.signal.aborted) return reject(this.abortError());
+      const deadline: Deadline = {
+        remainingMs: timeoutMs,
+        armedAt: 0,
+        timer: null,
+        fire: () => {
+          done();
+          reject(new WaitTimeout(onTimeout()));
+        },
+      };
       const done = () => {
-        clearTimeout(timer);
+        this.disarm(deadline);
+        this.deadlines.delete(deadline);
         this.waiters.delete(poll);
         this.signal.removeEventListener('abort', onAbort);
       };
@@ -56,10 +101,8 @@ export class EventGate {
         done();
         reject(this.abortError());
       };
-      const timer = setTimeout(() => {
-        done();
-        reject(new WaitTimeout(onTimeout()));
-      }, timeoutMs);
+      this.deadlines.add(deadline);
+      if (!this.paused) this.arm(deadline);
       this.waiters.add(poll);
       this.signal.addEventListener('abort', onAbort, { once: true });
     });

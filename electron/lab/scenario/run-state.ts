@@ -12,6 +12,7 @@ import type { SamplerHandle } from '../sampler/sampler';
 import type { HostClock } from '../sampler/clock';
 import type { OomKillReport } from '../kernel/report';
 import type { LoadedScenario } from './load';
+import type { PauseControl } from './pause-control';
 import { canLowerOomScoreAdj } from './host-reads';
 import { Aborted, EventGate } from './event-gate';
 import { NO_KILLS, nextDeadline, onEvent, onKill, onTime, settleKills, workloadOfPid, workloadOfReport, type KillBook, type KillStep, type KillView } from './kill-attribution';
@@ -29,8 +30,10 @@ export interface RunOptions {
   processIntervalMs?: number;
   /** Aborting (Ctrl-C, Stop) ends the run as "aborted" after cleanup. */
   signal?: AbortSignal;
-  /** Awaited before each step from index 1 on (the desktop pauses between steps). */
-  beforeStep?: (index: number) => Promise<void>;
+  /** Awaited before each step from index 1 on (the desktop pauses between steps: control.pause() freezes the target). */
+  beforeStep?: (index: number, control: PauseControl) => Promise<void>;
+  /** Given the run's pause control once run-start is out, for pauses at any moment (pause.ts). */
+  onControl?: (control: PauseControl) => void;
   /** Opens a fresh connection to clean up after the link dropped. */
   reconnect?: () => Promise<Transport>;
   /** Remove oomlab leftovers of earlier runs before starting (default true). */

@@ -23,6 +23,8 @@ import { createAndSample, perform, STOP_TIMEOUT_MS } from './actions';
 import { targetSpecOf } from './target-spec';
 import { unmetRequirement } from './requirements';
 import { unsafeLimit } from './limit-check';
+import { freezeProblemOf, pauseControl } from './pause';
+import type { PauseControl } from './pause-control';
 
 export interface RunResult {
   runId: string;
@@ -58,10 +60,12 @@ class Run {
   private follower: FollowerHandle | null = null;
   private cleanupFailed = false;
   private swept: string[] = [];
+  private readonly control: PauseControl;
 
   constructor(private readonly o: RunOptions) {
     this.r = new RunState(o, o.runId ?? newRunId());
     this.spec = targetSpecOf(o.loaded.scenario, this.r.runId, o.appVersion);
+    this.control = pauseControl(this.r);
   }
 
   async run(): Promise<RunResult> {
@@ -89,12 +93,16 @@ class Run {
       const sweepFailed = await this.sweep();
       await this.begin();
       if (sweepFailed) r.say({ kind: 'warning', message: sweepFailed });
+      // Said before the first step, so a presenter knows a pause will not hold the workloads.
+      const noFreeze = o.beforeStep || o.onControl ? freezeProblemOf(r) : null;
+      if (noFreeze) r.say({ kind: 'warning', message: `pausing on ${o.transport.label}: ${noFreeze}, so a pause holds the runner only and the workloads keep running` });
+      o.onControl?.(this.control);
       for (const name of this.swept) r.action(`removed ${name}, left over from an earlier run`);
       await this.followKernel();
       if (!s.steps.some((st) => st.actions.some((a) => 'create' in a))) await createAndSample(r);
 
       for (let i = 0; i < s.steps.length; i++) {
-        if (i > 0 && o.beforeStep) await r.gate.bounded(o.beforeStep(i), BEFORE_STEP_MS, 'waiting to continue');
+        if (i > 0 && o.beforeStep) await r.gate.bounded(o.beforeStep(i, this.control), BEFORE_STEP_MS, 'waiting to continue');
         const { stepOutcome, message } = await this.step(i, s.steps[i]!);
         if (stepOutcome === 'timeout') {
           outcome = 'failed';
@@ -259,6 +267,8 @@ class Run {
     const { target, sampler } = r;
     const follower = this.follower;
     if (!r.linkLost) {
+      // A v1 frozen task ignores SIGKILL until thawed: stopping a paused run thaws it first.
+      if (this.control.paused) await attempt('thawing the target', () => this.control.resume(), 30_000);
       await Promise.all([...r.workloads].map(([name, h]) => attempt(`stopping ${name}`, () => h.stop(), STOP_TIMEOUT_MS)));
       if (sampler) await attempt('stopping the sampler', () => sampler.stop(), 10_000);
       if (follower) await attempt('stopping the kernel-log follower', () => follower.stop(), 10_000);

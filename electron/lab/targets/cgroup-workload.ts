@@ -17,6 +17,8 @@ export interface LeafHost {
   readonly kind: CgroupKind;
   readonly scratchDir: string;
   prepareWorkload(workload: string): Promise<WorkloadCgroup>;
+  /** v1: the freezer leaf the workload joins so a pause can freeze it. */
+  freezerOf?(workload: string): { procsFile: string; targetDir: string } | null;
 }
 
 const rampImplCache = new WeakMap<Transport, Promise<RampImpl>>();
@@ -63,7 +65,7 @@ export function startCgroupWorkload(ctx: RemoteContext, target: LeafHost, id: st
       return {
         cgroup: l.hierarchyPath,
         built,
-        wrapper: (nonce) => wrapperScript({ nonce, kind: target.kind, dir: l.dir, hierarchyPath: l.hierarchyPath, timeCapSec: spec.timeCapSec, oomScoreAdj: spec.oomScoreAdj ?? null, argv: built.argv, cleanupFile: built.cleanupFile }),
+        wrapper: (nonce) => wrapperScript({ nonce, kind: target.kind, dir: l.dir, hierarchyPath: l.hierarchyPath, timeCapSec: spec.timeCapSec, oomScoreAdj: spec.oomScoreAdj ?? null, argv: built.argv, cleanupFile: built.cleanupFile, freezer: target.freezerOf?.(id) ?? null }),
       };
     },
     // stress names the worker the kernel killed: remember it as ours.

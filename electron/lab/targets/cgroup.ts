@@ -40,6 +40,7 @@ import {
 } from './names';
 import { startCgroupWorkload } from './cgroup-workload';
 import { runAsRoot } from './exec';
+import { freezeCgroup, freezerDirOf, thawCgroup } from './freeze';
 import { listProcessesOnce, readSampleOnce } from './sample-once';
 import { DESTROY_FNS, WRITE_FN } from './shell';
 import { KNOBS_BY_KIND, TargetError, UnsupportedKnobError, type Knob, type KnobValues, type Target, type TargetSpec } from './target';
@@ -85,6 +86,10 @@ export class CgroupTarget implements Target {
   swapPinned: boolean;
   readonly warnings: string[] = [];
   private readonly parent: string;
+  /** v1: the same target in the freezer hierarchy (pauses freeze it), when the host mounts one. */
+  private readonly freezerDir: string | null;
+  private freezerMade = false;
+  private freezerFailed: string | null = null;
   private lease: Lease | null = null;
   private scratch: string | null = null;
   /** Set when create() found the cgroup there already: destroy() then removes nothing. */
@@ -107,6 +112,7 @@ export class CgroupTarget implements Target {
     this.ownerRecord = `${RECORD_DIR}/${this.name}.json`;
     this.limitBytes = spec.limitBytes;
     this.swapPinned = (spec.swap ?? 'pinned') === 'pinned';
+    this.freezerDir = kind === 'cgroup-v1' ? freezerDirOf(facts, this.path) : null;
   }
 
   /** Made by create() (mktemp -d); a target that was not created has none. */
@@ -193,6 +199,12 @@ ${new Script(v2Enable)}( ${new Script(setup)} ) || { oomlab_destroy "$T" "$R"; r
     const scratch = /^@scratch (\S+)$/m.exec(out)?.[1];
     if (!scratch || !scratch.startsWith(`${SCRATCH_PREFIX}${this.spec.runId}.`)) throw new TargetError(`${this.transport.label}: cannot create ${this.path}: mktemp gave no scratch dir`);
     this.scratch = scratch;
+    if (this.freezerDir) {
+      // The freezer is a hierarchy of its own: the same names under its mount, joined by the workload (wrapper.ts).
+      const r = await this.transport.exec(asRoot(sh`mkdir -p ${this.freezerDir}`, this.facts.root), { timeoutMs: 30_000 });
+      if (r.code === 0) this.freezerMade = true;
+      else this.freezerFailed = `cannot create ${this.freezerDir} (${r.stderr.trim()})`;
+    }
     if (out.includes('@noswapmax')) {
       if (this.facts.swapTotalBytes > 0) {
         this.swapPinned = false;
@@ -246,13 +258,42 @@ ${new Script(body)}`);
     return listProcessesOnce(this.transport, this.facts, this);
   }
 
-  /** Create (idempotent) the leaf cgroup wl-<id> a workload joins. */
+  /** Create (idempotent) the leaf cgroup wl-<id> a workload joins (and its freezer twin on v1). */
   async prepareWorkload(workload: string): Promise<WorkloadCgroup> {
     const leaf = leafName(workload);
     const dir = `${this.path}/${leaf}`;
+    const fz = this.freezerMade ? `${this.freezerDir}/${leaf}` : '';
     await this.run(`cannot create the workload cgroup ${leaf} in`, sh`[ -d ${this.path} ] || { echo "the target does not exist" >&2; exit 1; }
-[ -d ${dir} ] || mkdir ${dir}`);
+[ -d ${dir} ] || mkdir ${dir}
+[ -z ${fz} ] || [ -d ${fz} ] || mkdir ${fz}`);
     return { workload, dir, procsFile: `${dir}/cgroup.procs`, hierarchyPath: `${this.hierarchyPath}/${leaf}` };
+  }
+
+  /** The v1 freezer leaf a workload joins, and the target's freezer dir (thawed when a channel dies), or null. */
+  freezerOf(workload: string): { procsFile: string; targetDir: string } | null {
+    return this.freezerMade && this.freezerDir ? { procsFile: `${this.freezerDir}/${leafName(workload)}/cgroup.procs`, targetDir: this.freezerDir } : null;
+  }
+
+  freezeProblem(): string | null {
+    if (this.kind === 'cgroup-v2') return null;
+    if (!this.freezerDir) return `${this.transport.label} mounts no v1 freezer hierarchy`;
+    return this.freezerFailed;
+  }
+
+  async freeze(): Promise<string> {
+    if (this.kind === 'cgroup-v2') {
+      await freezeCgroup(this.transport, this.facts, 'cgroup-v2', this.path);
+      return `cgroup.freeze on ${this.path}`;
+    }
+    const problem = this.freezeProblem();
+    if (problem || !this.freezerDir) throw new TargetError(problem ?? 'no freezer');
+    await freezeCgroup(this.transport, this.facts, 'cgroup-v1', this.freezerDir);
+    return `freezer.state on ${this.freezerDir}`;
+  }
+
+  async thaw(): Promise<void> {
+    if (this.kind === 'cgroup-v2') return thawCgroup(this.transport, this.facts, 'cgroup-v2', this.path);
+    if (this.freezerDir && this.freezerMade) await thawCgroup(this.transport, this.facts, 'cgroup-v1', this.freezerDir);
   }
 
   workloadOfCgroup(path: string | null): string | null {
@@ -269,14 +310,18 @@ ${new Script(body)}`);
    * After a create that found the cgroup there already: only our empty lease file.
    */
   async destroy(): Promise<void> {
+    const fz = this.freezerDir ?? '';
+    const thawV2 = this.kind === 'cgroup-v2' ? sh`[ -f ${`${this.path}/cgroup.freeze`} ] && printf '0\n' > ${`${this.path}/cgroup.freeze`} 2>/dev/null` : ':';
+    // oomlab_destroy thaws the v1 freezer twin before killing and removes it after (shell.ts).
     const script = this.existed
       ? sh`[ -s ${this.ownerRecord} ] || rm -f ${this.ownerRecord}`
       : sh`${DESTROY_FNS}${OWNED_FN}T=${this.path}; R=${this.ownerRecord}
 # A cgroup without our record is not ours: left alone.
-if oomlab_owned "$R" ${this.name}; then oomlab_destroy "$T" "$R" || exit 1
+if oomlab_owned "$R" ${this.name}; then ${new Script(thawV2)}; oomlab_destroy "$T" "$R" || exit 1
 elif [ ! -e "$T" ]; then rm -f "$R"
 fi
 rmdir ${this.parent} 2>/dev/null
+[ -z ${fz} ] || rmdir ${`${fz.slice(0, fz.lastIndexOf('/'))}`} 2>/dev/null
 exit 0`;
     let last: unknown;
     // The script retries for ~3 s itself; a second round covers a transient exec failure.

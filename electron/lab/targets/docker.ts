@@ -35,6 +35,7 @@ import { DEFAULT_IMAGE, ensureStressImage, IMAGE_REPO } from '../docker/image';
 import type { DockerTargetOptions } from './docker-options';
 import { startDockerWorkload } from './docker-workload';
 import { runAsRoot } from './exec';
+import { dockerPause } from './freeze';
 import { createUnderLease, leaseFile, OWNED_FN, type Lease } from './lease';
 import { checkMount, checkRunId, leafName, targetName, workloadFromPath, type WorkloadCgroup } from './names';
 import { listProcessesOnce, readSampleOnce } from './sample-once';
@@ -238,6 +239,20 @@ export class DockerTarget implements Target {
     if (v === null || !Number.isInteger(v) || v < MIN_MEMORY_BYTES) throw new TargetError(`limit: a container needs a limit of at least 6 MiB in whole bytes, got ${v === null ? 'max' : v}`);
     const argv = ['docker', 'update', '--memory', `${v}b`, ...(this.swapPinned ? ['--memory-swap', `${v}b`] : []), this.containerId ?? this.name];
     await this.run(`cannot set the memory limit of ${this.name}`, command(argv));
+  }
+
+  /** docker pause: the daemon freezes the container's cgroup, the workload leaves inside it too. */
+  async freeze(): Promise<string> {
+    await dockerPause(this.transport, this.facts, this.containerId ?? this.name, true);
+    return `docker pause ${this.name}`;
+  }
+
+  async thaw(): Promise<void> {
+    await dockerPause(this.transport, this.facts, this.containerId ?? this.name, false);
+  }
+
+  freezeProblem(): string | null {
+    return null;
   }
 
   private created(): this {

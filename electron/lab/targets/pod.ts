@@ -26,6 +26,7 @@
 // pod-watch.ts follows the pod, pod-locate.ts finds its cgroups, pod-sweep.ts
 // removes what crashed runs left.
 
+import { cgroupFreezer } from './freeze';
 import type { HostFacts } from '../host/facts';
 import type { LabEvent, LabEventBody, MemorySample, ProcessRow } from '../events';
 import type { EmitEvent, RemoteContext } from '../remote';
@@ -122,6 +123,12 @@ export class PodTarget implements Target {
     this.cgroupKind = /\/memory$/.test(this.mount) ? 'cgroup-v1' : 'cgroup-v2';
     this.kubectl = new Kubectl(transport, facts, kubectlConfig(facts, opts, transport.label), opts.onKubectl);
   }
+
+  // A pause freezes the container's cgroup (freeze.ts): the runtime's exec put the workloads in it.
+  private readonly freezer = cgroupFreezer(() => ({ transport: this.transport, facts: this.facts, kind: this.cgroupKind }), () => this.containerCgroup().dir);
+  readonly freeze = () => this.freezer.freeze();
+  readonly thaw = () => this.freezer.thaw();
+  readonly freezeProblem = () => this.freezer.problem();
 
   get path(): string {
     return this.dir ?? `pod:${this.namespace}/${this.name}`;
@@ -326,13 +333,8 @@ export class PodTarget implements Target {
     return this;
   }
 
-  readSample(): Promise<MemorySample> {
-    return readSampleOnce(this.transport, this.facts, this.created());
-  }
-
-  listProcesses(): Promise<ProcessRow[]> {
-    return listProcessesOnce(this.transport, this.facts, this.created());
-  }
+  readSample = (): Promise<MemorySample> => readSampleOnce(this.transport, this.facts, this.created());
+  listProcesses = (): Promise<ProcessRow[]> => listProcessesOnce(this.transport, this.facts, this.created());
 
   /** Workloads share the container's own cgroup (as exec'd processes do); there are no leaves. */
   containerCgroup(): { dir: string; hierarchyPath: string } {
@@ -341,9 +343,7 @@ export class PodTarget implements Target {
   }
 
   /** Every workload is in the container's cgroup: the runner attributes kills by pid. */
-  workloadOfCgroup(_path: string | null): string | null {
-    return null;
-  }
+  workloadOfCgroup = (_path: string | null): string | null => null;
 
   startWorkload(ctx: RemoteContext, id: string, spec: WorkloadSpec, onEvent: EmitEvent): WorkloadHandle {
     return startPodWorkload(ctx, this, id, spec, onEvent);
@@ -352,11 +352,9 @@ export class PodTarget implements Target {
   async destroy(): Promise<void> {
     await this.tracing;
     this.watch?.stop();
-    this.watch = null;
     await this.podSampler?.stop().catch(() => {});
-    this.podSampler = null;
     this.stopRenewal?.();
-    this.stopRenewal = null;
+    [this.watch, this.podSampler, this.stopRenewal] = [null, null, null];
     const problems: string[] = [];
     // A fresh instance (cleanup after a dropped link) knows only the name: the owner record says whether it is ours.
     try {

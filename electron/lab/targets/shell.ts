@@ -41,6 +41,9 @@ oomlab_kill() {
 }
 oomlab_destroy() {
   T=$1
+  # A v1 target paused by a run has a frozen twin in the freezer hierarchy: a frozen task ignores SIGKILL until thawed.
+  case $T in */memory/*) F="\${T%%/memory/*}/freezer/\${T#*/memory/}" ;; *) F= ;; esac
+  [ -n "$F" ] && [ -f "$F/freezer.state" ] && printf 'THAWED\n' > "$F/freezer.state" 2>/dev/null
   if [ -d "$T" ]; then
     tries=0
     while :; do
@@ -58,6 +61,10 @@ oomlab_destroy() {
     done
   fi
   if s=$(oomlab_scratch "$2"); then rm -rf "$s"; fi
+  if [ -n "$F" ] && [ -d "$F" ]; then
+    for d in "$F"/*/; do [ -d "$d" ] && rmdir "\${d%/}" 2>/dev/null; done
+    rmdir "$F" 2>/dev/null
+  fi
   rm -f "$2"
   return 0
 }

@@ -101,6 +101,14 @@ export interface Target {
    * [A-Za-z0-9][A-Za-z0-9_.-]{0,47}.
    */
   startWorkload(ctx: RemoteContext, id: string, spec: WorkloadSpec, onEvent: EmitEvent): WorkloadHandle;
+  /**
+   * Freeze every process of the target while the run is paused (targets/freeze.ts); resolves with how it was
+   * frozen, throws a TargetError when the kernel did not finish (thawed again). Absent: this target cannot freeze.
+   */
+  freeze?(): Promise<string>;
+  thaw?(): Promise<void>;
+  /** Why freeze() cannot work here (no freezer hierarchy), or null when it can. */
+  freezeProblem?(): string | null;
   /** Targets that report progress and status on the timeline themselves (pods): called once, before create(). */
   attach?(ctx: RemoteContext, onEvent: EmitEvent): void;
   /** Told of every OOM kill the runner counts as this run's (pods trace it back to the pod by uid). */

@@ -66,10 +66,12 @@ export function validateWorkloadSpec(spec: WorkloadSpec, where: string): Workloa
 
 // A steady allocator: every stepMb of touched memory is due at t0 + mb/rate, so
 // the rate holds however long an allocation takes; past maxMb it holds what it has.
+// More than a step late (frozen by a pause, starved) moves the schedule instead of
+// catching up in one burst that would jump past the limit between two samples.
 const RAMP_PERL = `use strict; use Time::HiRes qw(time sleep); $| = 1;
 my ($rate, $step, $max) = @ARGV; my @keep; my $mb = 0; my $t0 = time;
 while (1) {
-  if (!$max || $mb < $max) { push @keep, "Z" x ($step * 1048576); $mb += $step; print "ramp $mb MiB\\n"; my $d = $t0 + $mb / $rate - time; sleep($d) if $d > 0; }
+  if (!$max || $mb < $max) { push @keep, "Z" x ($step * 1048576); $mb += $step; print "ramp $mb MiB\\n"; my $d = $t0 + $mb / $rate - time; if ($d > 0) { sleep($d) } elsif ($d < -$step / $rate) { $t0 -= $d } }
   else { sleep(1); }
 }`;
 
@@ -81,6 +83,7 @@ while True:
         keep.append(b"Z" * (step << 20)); mb += step; print("ramp %d MiB" % mb, flush=True)
         d = t0 + mb / rate - time.time()
         if d > 0: time.sleep(d)
+        elif d < -step / rate: t0 -= d
     else:
         time.sleep(1)`;
 

@@ -12,7 +12,7 @@ import type { EventOf, LabEvent } from '../../../electron/lab/events';
 import { readRecording } from '../../../electron/lab/recording/read';
 import { bundledScenarios, BUNDLED_SCENARIO_DIR } from '../../../electron/lab/session/scenario-library';
 import { evaluateExpectation } from '../../../electron/lab/scenario/expectations';
-import { isPlainCgroup } from '../../../scenarios/record';
+import { isDocker, isPlainCgroup } from '../../../scenarios/record';
 
 const DIR = join(BUNDLED_SCENARIO_DIR, 'recordings');
 const files = existsSync(DIR) ? readdirSync(DIR).filter((f) => f.endsWith('.ndjson')) : [];
@@ -24,6 +24,16 @@ describe('shipped recordings', () => {
       .filter((s) => isPlainCgroup(s) && !files.includes(`${s.id}.ndjson`));
     // only scenarios for the other cgroup version may lack one (recorded on a v2 host)
     expect(missing.filter((s) => s.requires?.cgroup !== 'v2').map((s) => s.id)).toEqual([]);
+  });
+
+  it('every docker scenario has one, recorded on a real dockerd (a docker target in the header)', async () => {
+    const docker = (await bundledScenarios()).map((l) => l.scenario).filter(isDocker);
+    expect(docker.length).toBeGreaterThan(0);
+    for (const s of docker) {
+      expect(files, s.id).toContain(`${s.id}.ndjson`);
+      const { header } = await readRecording(join(DIR, `${s.id}.ndjson`));
+      expect(header.target.kind).toBe('docker');
+    }
   });
 
   it.each(files)('%s reads back, matches its scenario, and its expectations pass', async (file) => {
