@@ -38,8 +38,11 @@ export function kubectlConfig(facts: HostFacts, opts: { kubectl?: string | null;
 
 /** "Error from server (NotFound): pods \"x\" not found" -> reason NotFound, and the message without kubectl's prefix. */
 export function kubectlFailure(stderr: string): { reason: string | null; message: string } {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !/^(?:W|I)\d{4} /.test(l) && !l.startsWith('Warning:'));
-  const text = lines.join('; ') || 'no output';
+  const all = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  // klog lines ("E1202 15:47:51.092574 21964 memcache.go:265] ...") repeat what kubectl's own last line says.
+  const klog = (l: string) => /^[EWIF]\d{4} \d\d:\d\d:\d\d/.test(l);
+  const lines = all.filter((l) => !klog(l) && !l.startsWith('Warning:'));
+  const text = lines.join('; ') || all.filter(klog).pop() || 'no output';
   const m = /Error from server \(([A-Za-z]+)\)/.exec(text);
   return { reason: m ? m[1]! : null, message: text.replace(/^error: /, '') };
 }

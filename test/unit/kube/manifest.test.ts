@@ -43,5 +43,10 @@ describe('kubectl command lines', () => {
   it('kubectl errors: the API reason and its words', () => {
     expect(kubectlFailure('Error from server (NotFound): namespaces "oomlab" not found\n')).toEqual({ reason: 'NotFound', message: 'Error from server (NotFound): namespaces "oomlab" not found' });
     expect(kubectlFailure('The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?\n').reason).toBeNull();
+    // Real stderr of kubectl 1.x with no API server (pasted from this machine): five klog lines, then its own.
+    const klog = 'E1202 15:47:51.092574   21964 memcache.go:265] "Unhandled Error" err="couldn\'t get current server API group list: Get \\"http://localhost:8080/api?timeout=32s\\": dial tcp 127.0.0.1:8080: connect: connection refused"\n';
+    const refused = `${klog.repeat(5)}The connection to the server localhost:8080 was refused - did you specify the right host or port?\n`;
+    expect(kubectlFailure(refused).message).toBe('The connection to the server localhost:8080 was refused - did you specify the right host or port?');
+    expect(kubectlFailure(klog).message).toMatch(/^E1202 .*connection refused"$/);
   });
 });
