@@ -34,11 +34,13 @@ export function oomlab(args: string[], timeoutMs: number): Promise<{ code: numbe
 }
 
 /** NDJSON events as `oomlab run --json` prints them. */
+/** The events of `run --json` output (its first line is the recording header, which is not an event). */
 export function parseEvents(ndjson: string): LabEvent[] {
   return ndjson
     .split('\n')
     .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as LabEvent);
+    .map((l) => JSON.parse(l) as LabEvent | { format: string })
+    .filter((e): e is LabEvent => 'kind' in e);
 }
 
 export async function runScenarioOn(t: Transport, file: string, reconnect: () => Promise<Transport>): Promise<RunResult & { ms: number }> {
