@@ -69,11 +69,13 @@ describeOnHost('sampler loop', ['stress', 'flock'], () => {
     const hz = (n1 - n0) / secs;
     const cpu = ((c1 - c0) / 1000 / secs) * 100;
     console.log(`sampler: ${hz.toFixed(1)} Hz, ${cpu.toFixed(2)}% of one core over ${secs.toFixed(1)} s`);
-    // Aims: 100 Hz at <=3% of a core (npm run bench quotes the figures). The bounds leave
-    // room for a busy shared test machine, where the loop is sometimes not scheduled for
+    // Aims: 100 Hz at <=3% of a core, checked by `npm run bench` (bench/run.ts prints the figures).
+    // This is a test, not a benchmark: the CPU bound only catches a loop that forks per tick (tens
+    // of percent), since the share measured here swings between 2 and 6% with the machine's load.
+    // The rate bound leaves room for a busy machine, where the loop is sometimes not scheduled for
     // over 10 ticks and starts afresh instead of bursting.
     expect(hz).toBeGreaterThan(90);
-    expect(cpu).toBeLessThan(6);
+    expect(cpu).toBeLessThan(15);
     // Host timestamps advance about 10 ms apart.
     const gaps = samples.slice(n0 + 1, n1).map((t, i) => t - samples[n0 + i]!);
     gaps.sort((a, b) => a - b);
