@@ -6,10 +6,10 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { requireOrSkip, startSshd, type TestSshd } from '../helpers/sshd';
 import { chromiumOrSkip, launchBrowser, leftoverCgroups, openApp, runIdsOf, type E2eApp } from './helpers/app';
-import { parseRecording } from '../../electron/lab/recording/parse';
+import { readRecording } from '../../electron/lab/recording/read';
 
 const pre = requireOrSkip(['root', 'sshd', 'cgroup-v1-memory', 'stress']);
 const browserPre = chromiumOrSkip();
@@ -87,7 +87,8 @@ describe.skipIf(pre.skip || browserPre.skip)('a live run over SSH', () => {
     await page.getByRole('button', { name: 'Save recording…' }).click();
     await expect.poll(() => app.dialogs.saved.filter((s) => s.kind === 'recording').length).toBe(1);
     const saved = app.dialogs.saved.find((s) => s.kind === 'recording')!.path;
-    const rec = parseRecording(readFileSync(saved, 'utf8'), saved);
+    // Saved as .ndjson.gz (compact samples): read the way every reader reads it.
+    const rec = await readRecording(saved);
     const runId = rec.header.runId;
     expect(rec.events).toEqual(app.service.runEvents(runId));
     // One kill in this run's cgroup (the host's log may also show other cgroups' kills).
