@@ -102,6 +102,7 @@ const OomKillReportSchema = z.object({
   lines: z.array(str),
   sourceLine: num.optional(),
   truncated: z.boolean().optional(),
+  seenIn: z.enum(['kill-line', 'oom_reaper', 'summary']).optional(),
   headerMissing: z.boolean().optional(),
   memcgStatsByCgroup: z.record(str, z.record(str, num)).optional(),
   memcgCounters: z.array(Counters.extend({ name: str })).optional(),
@@ -245,3 +246,13 @@ const sameTypes: [
   Same<z.infer<typeof RecordingHeaderSchema>, RecordingHeader>,
 ] = [true, true, true, true, true, true, true];
 void sameTypes;
+// Mutual assignability misses an optional field the schema lacks (zod would drop it when reading): keys too.
+type SameKeys<A, B> = Same<keyof A, keyof B>;
+const sameKeys: [
+  SameKeys<z.infer<typeof HostFactsSchema>, HostFacts>,
+  SameKeys<z.infer<typeof OomKillReportSchema>, OomKillReport>,
+  SameKeys<z.infer<typeof MemorySampleSchema>, MemorySample>,
+  SameKeys<z.infer<typeof ProcessRowSchema>, ProcessRow>,
+  SameKeys<z.infer<typeof RecordingHeaderSchema>, RecordingHeader>,
+] = [true, true, true, true, true];
+void sameKeys;
