@@ -51,29 +51,24 @@ export function meets(value: number, b: Bounds): boolean {
   );
 }
 
+/** The comparison words of Bounds and ByteCompare, in the order they are read out. */
+const OPERATORS = [
+  ['above', '>'],
+  ['atLeast', '≥'],
+  ['below', '<'],
+  ['atMost', '≤'],
+  ['equals', '='],
+] as const;
+
 export function describeBounds(b: Bounds, fmt: (n: number) => string = String): string {
-  const words: Array<[keyof Bounds, string]> = [
-    ['above', '>'],
-    ['atLeast', '≥'],
-    ['below', '<'],
-    ['atMost', '≤'],
-    ['equals', '='],
-  ];
-  return words
+  return OPERATORS
     .filter(([k]) => b[k] !== undefined)
     .map(([k, op]) => `${op} ${fmt(b[k]!)}`)
     .join(' and ');
 }
 
 export function describeByteBounds(c: ByteCompare): string {
-  const words: Array<[keyof ByteCompare, string]> = [
-    ['above', '>'],
-    ['atLeast', '≥'],
-    ['below', '<'],
-    ['atMost', '≤'],
-    ['equals', '='],
-  ];
-  return words
+  return OPERATORS
     .filter(([k]) => c[k] !== undefined)
     .map(([k, op]) => `${op} ${c[k] === 'limit' ? 'the limit' : typeof c[k] === 'string' ? `${c[k]} of the limit` : formatBytes(c[k] as number)}`)
     .join(' and ');
