@@ -135,8 +135,10 @@ export type LabEventBody =
   /**
    * The run paused (between steps, or mid-step): frozen = the kernel froze the target (how names the mechanism);
    * otherwise only the runner waits and warning says why. Sampling goes on; waits and step timeouts stop counting.
+   * t is when the pause was asked for; frozenAt when the freeze was confirmed (absent when not frozen, and in
+   * recordings made before it was kept): samples stamped before it may still move.
    */
-  | { kind: 'pause'; step: number | null; frozen: boolean; how: string | null; warning: string | null }
+  | { kind: 'pause'; step: number | null; frozen: boolean; how: string | null; warning: string | null; frozenAt?: RunTime }
   /** The pause ended after pausedMs; the target was thawed first. */
   | { kind: 'resume'; step: number | null; pausedMs: number }
   | { kind: 'warning'; message: string }

@@ -200,7 +200,7 @@ export const LabEventSchema = z.discriminatedUnion('kind', [
     oomKilled: z.boolean(),
     message: nullable(str).optional(),
   }),
-  z.object({ kind: z.literal('pause'), t, step: nullable(int), frozen: z.boolean(), how: nullable(str), warning: nullable(str) }),
+  z.object({ kind: z.literal('pause'), t, step: nullable(int), frozen: z.boolean(), how: nullable(str), warning: nullable(str), frozenAt: t.optional() }),
   z.object({ kind: z.literal('resume'), t, step: nullable(int), pausedMs: num }),
   z.object({ kind: z.literal('warning'), t, message: str }),
   z.object({ kind: z.literal('error'), t, message: str }),

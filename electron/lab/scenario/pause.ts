@@ -29,16 +29,19 @@ export function pauseControl(r: RunState): PauseControl {
     pausedAt = { t, events: r.events.length, frozen: false };
     const problem = freezeProblemOf(r);
     let how: string | null = null;
+    let frozenAt: number | null = null;
     let warning: string | null = problem ? `${problem}: only the runner pauses, the workloads keep running` : null;
     if (!problem && r.target?.freeze && r.targetCreated) {
       try {
         how = await r.target.freeze();
         pausedAt.frozen = true;
+        // The freeze takes a round trip (docker pause: hundreds of ms on a loaded host); samples stamped before this still move.
+        frozenAt = r.now();
       } catch (e) {
         warning = `${(e as Error).message}: only the runner pauses, the workloads keep running`;
       }
     }
-    r.emit({ kind: 'pause', t, step: r.stepIndex, frozen: pausedAt.frozen, how, warning });
+    r.emit({ kind: 'pause', t, step: r.stepIndex, frozen: pausedAt.frozen, how, warning, ...(frozenAt === null ? {} : { frozenAt }) });
   };
 
   const resume = async () => {

@@ -243,12 +243,12 @@ export class DockerTarget implements Target {
 
   /** docker pause: the daemon freezes the container's cgroup, the workload leaves inside it too. */
   async freeze(): Promise<string> {
-    await dockerPause(this.transport, this.facts, this.containerId ?? this.name, true);
+    await dockerPause(this.transport, this.facts, this.containerId ?? this.name, true, this.cgroupKind, this.created().dir!);
     return `docker pause ${this.name}`;
   }
 
   async thaw(): Promise<void> {
-    await dockerPause(this.transport, this.facts, this.containerId ?? this.name, false);
+    await dockerPause(this.transport, this.facts, this.containerId ?? this.name, false, this.cgroupKind, this.dir ?? '');
   }
 
   freezeProblem(): string | null {

@@ -63,10 +63,27 @@ export async function thawCgroup(transport: Transport, facts: HostFacts, kind: F
 w ${`${dir}/${file}`} ${value}`, 30_000);
 }
 
-/** `docker pause` freezes the container's cgroup (the leaves inside it too); unpause thaws it. */
-export async function dockerPause(transport: Transport, facts: HostFacts, container: string, pause: boolean): Promise<void> {
-  const verb = pause ? 'pause' : 'unpause';
-  await runAsRoot(transport, facts, `cannot ${verb} ${container}`, command(['docker', verb, container]), 30_000);
+/**
+ * `docker pause` freezes the container's cgroup (the leaves inside it too); unpause thaws it. The pause is taken as
+ * done only when the kernel says so for the container's own cgroup (dir, its memory directory): the daemon's answer
+ * comes from the runtime, and a pause the kernel has not finished lets the workload move while the screen says paused.
+ */
+export async function dockerPause(transport: Transport, facts: HostFacts, container: string, pause: boolean, kind: FreezeKind, dir: string): Promise<void> {
+  if (!pause) {
+    await runAsRoot(transport, facts, `cannot unpause ${container}`, command(['docker', 'unpause', container]), 30_000);
+    return;
+  }
+  const state = kind === 'cgroup-v1' ? freezerDirOf(facts, dir) : dir;
+  const check = state === null ? '' : kind === 'cgroup-v1' ? `read -r s < "$F/freezer.state"; [ "$s" = FROZEN ]` : `grep -qx 'frozen 1' "$F/cgroup.events"`;
+  const wait = check ? `
+i=0
+until ${check}; do
+  i=$((i+1))
+  if [ $i -ge $((WAIT*20)) ]; then docker unpause "$C" >/dev/null 2>&1; echo "docker paused $C but the kernel did not say frozen for $F within $WAIT s; unpaused again" >&2; exit 1; fi
+  sleep 0.05
+done` : '';
+  await runAsRoot(transport, facts, `cannot pause ${container}`, sh`C=${container}; F=${state ?? ''}; WAIT=${FREEZE_WAIT_SEC}
+docker pause "$C" >/dev/null || exit 1${new Script(wait)}`, (FREEZE_WAIT_SEC + 30) * 1000);
 }
 
 /** Where a cgroup the lab did not make lives (a pod's container). */

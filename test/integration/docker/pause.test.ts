@@ -11,6 +11,7 @@ import { runScenario } from '../../../electron/lab/scenario/runner';
 import type { PauseControl } from '../../../electron/lab/scenario/pause-control';
 import { BUNDLED_SCENARIO_DIR } from '../../../electron/lab/session/scenario-library';
 import { LocalTransport } from '../../../electron/lab/ssh/local';
+import { frozenSamples } from '../../helpers/pause-window';
 import { describeWithDocker, oomlabContainers, removeContainers } from './helpers';
 
 const LIMIT = 48 * 1024 * 1024;
@@ -56,7 +57,7 @@ describeWithDocker('a pause on a docker target', () => {
       expect(states).toEqual(['paused']);
       const during = events.filter((e) => e.t > pause.t && e.t < resume.t);
       expect(during.filter((e) => e.kind === 'oom-kill' || e.kind === 'workload-exit')).toEqual([]);
-      const frozen = events.slice(events.indexOf(pause)).filter((e): e is EventOf<'sample'> => e.kind === 'sample' && e.cgroup === 'target' && e.t < resume.t - 25);
+      const frozen = frozenSamples(events, pause, resume);
       expect(frozen.length).toBeGreaterThan(10);
       const rss = frozen.map((x) => x.rssBytes);
       expect(Math.max(...rss) - Math.min(...rss)).toBeLessThanOrEqual(facts.pageSize);

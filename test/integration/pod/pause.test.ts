@@ -14,6 +14,7 @@ import { LocalTransport } from '../../../electron/lab/ssh/local';
 import { startFakeCluster, type FakeCluster } from '../../fakes/kube-apiserver/index';
 import { oomlabContainers, removeContainers } from '../docker/helpers';
 import { describeWithPods, podDirs } from './helpers';
+import { frozenSamples } from '../../helpers/pause-window';
 
 const HOLD_MS = 3000;
 
@@ -59,7 +60,7 @@ describeWithPods('a pause on a pod target', () => {
       const resume = events.find((e): e is EventOf<'resume'> => e.kind === 'resume')!;
       expect(pause, JSON.stringify(events.filter((e) => e.kind === 'warning'))).toMatchObject({ frozen: true, warning: null });
       expect(pause.how).toMatch(/^freezer\.state on \/sys\/fs\/cgroup\/freezer\/kubepods\/.+/);
-      const frozen = events.slice(events.indexOf(pause)).filter((e): e is EventOf<'sample'> => e.kind === 'sample' && e.cgroup === 'target' && e.t < resume.t - 25);
+      const frozen = frozenSamples(events, pause, resume);
       expect(frozen.length).toBeGreaterThan(10);
       const rss = frozen.map((x) => x.rssBytes);
       expect(Math.max(...rss) - Math.min(...rss)).toBeLessThanOrEqual(facts.pageSize);

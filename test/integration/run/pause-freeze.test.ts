@@ -14,6 +14,7 @@ import { runScenario } from '../../../electron/lab/scenario/runner';
 import type { PauseControl } from '../../../electron/lab/scenario/pause-control';
 import { bundledLibrary } from '../../../electron/lab/session/scenario-library';
 import { leftovers } from '../cli/oomlab-child';
+import { frozenSamples } from '../../helpers/pause-window';
 
 const pre = requireOrSkip(['root', 'sshd', 'cgroup-v1-memory', 'stress']);
 const FREEZER = '/sys/fs/cgroup/freezer';
@@ -73,11 +74,10 @@ describe.skipIf(pre.skip || !existsSync(`${FREEZER}/freezer.state`) && !existsSy
       expect(during.filter((e) => e.kind === 'oom-kill' || e.kind === 'workload-exit')).toEqual([]);
       expect(pause).toMatchObject({ step: 1, frozen: true, warning: null, how: `freezer.state on ${freezerDir}` });
       expect(resume.pausedMs).toBeGreaterThanOrEqual(PAUSE_MS);
-      // Sampling went on; once frozen (the pause event comes when the kernel says FROZEN) the workload's rss is flat
+      // Sampling went on; from when the kernel said FROZEN (pause.frozenAt) the workload's rss is flat
       // to the page. usage also counts kernel objects the freezer does not hold (slab, per-cpu charge caches: a few
       // hundred KiB move). The last 25 ms before resume are left out: the host's clock is known to half a round trip.
-      const pauseAt = events.indexOf(pause);
-      const frozen = events.slice(pauseAt).filter((e): e is EventOf<'sample'> => e.kind === 'sample' && e.cgroup === 'target' && e.t < resume.t - 25);
+      const frozen = frozenSamples(events, pause, resume);
       expect(frozen.length).toBeGreaterThan(20);
       const spread = (xs: number[]) => Math.max(...xs) - Math.min(...xs);
       expect(spread(frozen.map((x) => x.rssBytes))).toBeLessThanOrEqual(facts.pageSize);

@@ -13,6 +13,7 @@ import type { PauseControl } from '../../../electron/lab/scenario/pause-control'
 import { bundledLibrary } from '../../../electron/lab/session/scenario-library';
 import { bootLabVm, connectLabVm, LABVM_SETUP_MS, requireLabVmOrSkip, type LabVm } from '../../helpers/labvm';
 import { leftovers, probeVm } from './run-on-vm';
+import { frozenSamples } from '../../helpers/pause-window';
 
 const pre = requireLabVmOrSkip();
 const LIMIT = 32 * 1024 * 1024;
@@ -61,7 +62,7 @@ describe.skipIf(pre.skip)('a pause on cgroup v2 (lab VM)', () => {
     const step2 = events.find((e): e is EventOf<'step-end'> => e.kind === 'step-end' && e.index === 1);
     expect(step2?.outcome, step2?.message ?? '').toBe('ok');
     expect(events.filter((e) => (e.kind === 'oom-kill' || e.kind === 'workload-exit') && e.t > pause.t && e.t < resume.t)).toEqual([]);
-    const frozen = events.slice(events.indexOf(pause)).filter((e): e is EventOf<'sample'> => e.kind === 'sample' && e.cgroup === 'target' && e.t < resume.t - 25);
+    const frozen = frozenSamples(events, pause, resume);
     expect(frozen.length).toBeGreaterThan(10);
     const rss = frozen.map((x) => x.rssBytes);
     // On the TCG lab VM (kernel 6.1) memory.stat's anon and memory.current were seen to step up once by

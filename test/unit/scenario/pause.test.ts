@@ -40,3 +40,30 @@ describe('a pause on a host that cannot freeze', () => {
     await transport.close();
   });
 });
+
+describe('a pause on a target that freezes', () => {
+  it('keeps when the freeze was confirmed apart from when it was asked for', async () => {
+    const transport = new LocalTransport();
+    const events: LabEvent[] = [];
+    const r = new RunState({ transport, facts: handBuiltFacts, onEvent: (e: LabEvent) => events.push(e) } as unknown as RunOptions, 'r1');
+    let now = 100;
+    r.clock = { startEpochMs: 0, toRunTime: (x) => x, hostNow: () => now, now: () => now } as HostClock;
+    const target = createCgroupTarget(transport, handBuiltFacts, { runId: 'r1', limitBytes: 32 << 20, appVersion: 'test' });
+    // A freeze that takes 400 ms, as `docker pause` does on a loaded host.
+    target.freeze = async () => {
+      now += 400;
+      return 'docker pause oomlab-r1';
+    };
+    target.freezeProblem = () => null;
+    target.thaw = async () => {};
+    r.target = target;
+    r.targetCreated = true;
+    const c = pauseControl(r);
+    await c.pause();
+    expect(events).toEqual([{ kind: 'pause', t: 100, step: null, frozen: true, how: 'docker pause oomlab-r1', warning: null, frozenAt: 500 }]);
+    now = 1500;
+    await c.resume();
+    expect(events.at(-1)).toEqual({ kind: 'resume', t: 1500, step: null, pausedMs: 1400 });
+    await transport.close();
+  });
+});
